@@ -1,0 +1,260 @@
+package io.sparkcnn.model.graph;
+
+import io.sparkcnn.model.backend.Arena;
+import io.sparkcnn.model.backend.Arenas;
+import io.sparkcnn.model.backend.Backend;
+import io.sparkcnn.model.layers.Init;
+import io.sparkcnn.model.layers.LayerPlan;
+import io.sparkcnn.model.layers.LayerRuntime;
+import io.sparkcnn.model.tensor.Shape;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A network planned for one batch size on one backend. Layout of ACTS: the input, every
+ * node's output, the targets and the loss; then every node's output gradient in one
+ * contiguous block (zeroed by one fill per step); then the layers' caches.
+ */
+public final class Network implements AutoCloseable {
+    private final NetworkSpec spec;
+    private final int batch;
+    private final Backend backend;
+    private final ArenaLayout layout;
+    private final List<LayerRuntime> runtimes = new ArrayList<>();
+    private final LossRuntime lossRuntime;
+    private final Arenas arenas;
+    private final int inputOffset, inputSize;
+    private final int outputOffset, outputGradOffset, outputSize;
+    private final int targetOffset, targetSize;
+    private final int lossOffset, scratchOffset;
+    private final int gradBlockOffset, gradBlockLength;
+    private long step;
+    private long dropoutSeed;
+
+    private Network(NetworkSpec spec, int batch, Backend backend, int optSlots) {
+        if (batch <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batch);
+        this.spec = spec;
+        this.batch = batch;
+        this.backend = backend;
+        this.layout = new ArenaLayout();
+        Map<String, Shape> shapes = spec.shapes();
+        Shape outShape = shapes.get(spec.outputNode().name());
+
+        Map<String, Integer> out = new HashMap<>();
+        Map<String, Integer> grad = new HashMap<>();
+        inputSize = spec.input().size();
+        inputOffset = layout.acts((long) batch * inputSize);
+        out.put(NetworkSpec.INPUT, inputOffset);
+        for (Node n : spec.nodes()) out.put(n.name(), layout.acts((long) batch * shapes.get(n.name()).size()));
+        targetSize = spec.loss() == null ? 0 : spec.loss().targetSize(outShape);
+        targetOffset = layout.acts((long) batch * targetSize);
+        lossOffset = layout.acts(1);
+        scratchOffset = layout.acts(1);
+        int gradStart = -1;
+        for (Node n : spec.nodes()) {
+            int g = layout.acts((long) batch * shapes.get(n.name()).size());
+            if (gradStart < 0) gradStart = g;
+            grad.put(n.name(), g);
+        }
+        gradBlockOffset = gradStart;
+        gradBlockLength = layout.actSize() - gradStart;
+
+        for (Node n : spec.nodes()) {
+            runtimes.add(n.spec().plan(new Plan(n, shapes, out, grad)));
+        }
+        outputOffset = out.get(spec.outputNode().name());
+        outputGradOffset = grad.get(spec.outputNode().name());
+        outputSize = outShape.size();
+        lossRuntime = spec.loss() == null ? null : spec.loss().plan(new LossPlan(batch, outShape, outputOffset,
+                outputGradOffset, targetOffset, lossOffset, n -> layout.acts(n)));
+
+        arenas = new Arenas(layout.paramSize(), layout.bufferSize(), layout.actSize(),
+                Math.multiplyExact(optSlots, layout.paramSize()));
+        for (ArenaLayout.BufferRegion r : layout.bufferRegions) {
+            java.util.Arrays.fill(arenas.buffers(), r.offset(), r.offset() + r.length(), r.value());
+        }
+        backend.bind(arenas);
+        for (LayerRuntime r : runtimes) r.bind(backend);
+        if (lossRuntime != null) lossRuntime.bind(backend);
+    }
+
+    /**
+     * Plans the network; checks every shape first, so a network that does not fit fails
+     * before any allocation. optSlots: optimizer state per parameter (0 for inference).
+     */
+    public static Network build(NetworkSpec spec, int batch, Backend backend, int optSlots) {
+        spec.shapes();
+        return new Network(spec, batch, backend, optSlots);
+    }
+
+    /** Fills parameters from the layers' initialisers with a generator per region, so a seed fixes them all. */
+    public void initParams(long seed) {
+        SplittableRandom root = new SplittableRandom(seed);
+        float[] p = arenas.params();
+        for (ArenaLayout.ParamRegion r : layout.paramRegions) r.init().fill(p, r.offset(), r.length(), root.split());
+        backend.pushToDevice(Arena.PARAMS);
+        this.dropoutSeed = seed;
+    }
+
+    public NetworkSpec spec() { return spec; }
+
+    public int batch() { return batch; }
+
+    public Backend backend() { return backend; }
+
+    public Arenas arenas() { return arenas; }
+
+    public int paramCount() { return layout.paramSize(); }
+
+    public int bufferCount() { return layout.bufferSize(); }
+
+    public int inputSize() { return inputSize; }
+
+    public int outputSize() { return outputSize; }
+
+    public int targetSize() { return targetSize; }
+
+    /** ACTS offset of a free float the trainer may use (gradient norm). */
+    public int scratchOffset() { return scratchOffset; }
+
+    /** Training steps taken: seeds dropout, restored on resume. */
+    public long step() { return step; }
+
+    public void setStep(long step) { this.step = step; }
+
+    public void setDropoutSeed(long seed) { this.dropoutSeed = seed; }
+
+    public long dropoutSeed() { return dropoutSeed; }
+
+    /** Copies a batch of inputs (batch * inputSize floats from src[off]). */
+    public void setInput(float[] src, int off) {
+        backend.upload(Arena.ACTS, inputOffset, src, off, batch * inputSize);
+    }
+
+    /** Copies a batch of targets (batch * targetSize floats from src[off]). */
+    public void setTargets(float[] src, int off) {
+        backend.upload(Arena.ACTS, targetOffset, src, off, batch * targetSize);
+    }
+
+    public void forward(boolean training) {
+        long base = training ? mix(dropoutSeed, step) : 0;
+        for (int i = 0; i < runtimes.size(); i++) runtimes.get(i).forward(training, mix(base, i));
+    }
+
+    /** Zeroes parameter and activation gradients. */
+    public void zeroGrads() {
+        backend.tensor().fill(Arena.GRADS, 0, layout.paramSize(), 0f);
+        backend.tensor().fill(Arena.ACTS, gradBlockOffset, gradBlockLength, 0f);
+    }
+
+    /** Mean loss of the current batch; writes the loss gradient into the output's gradient. */
+    public float computeLoss() {
+        if (lossRuntime == null) throw new IllegalStateException("network '" + spec.name() + "' has no loss");
+        lossRuntime.compute();
+        return backend.read(Arena.ACTS, lossOffset);
+    }
+
+    public void backward() {
+        for (int i = runtimes.size() - 1; i >= 0; i--) runtimes.get(i).backward();
+    }
+
+    /** zeroGrads, forward in training mode, loss, backward; returns the loss. Counts a step. */
+    public float forwardBackward() {
+        zeroGrads();
+        forward(true);
+        float loss = computeLoss();
+        backward();
+        step++;
+        return loss;
+    }
+
+    /** The output of the last forward, batch * outputSize floats into dst. */
+    public void readOutput(float[] dst) {
+        backend.download(Arena.ACTS, outputOffset, dst, 0, batch * outputSize);
+    }
+
+    /** ACTS offset of the output, for code that reads it through the backend. */
+    public int outputOffset() { return outputOffset; }
+
+    public int outputGradOffset() { return outputGradOffset; }
+
+    /** Parameters as they are now (pulled from a device first). The returned array is the arena: copy to keep. */
+    public float[] params() {
+        backend.pullToHost(Arena.PARAMS);
+        return arenas.params();
+    }
+
+    public void setParams(float[] src) {
+        if (src.length != layout.paramSize()) {
+            throw new IllegalArgumentException("network '" + spec.name() + "' has " + layout.paramSize()
+                    + " parameters, got " + src.length);
+        }
+        System.arraycopy(src, 0, arenas.params(), 0, src.length);
+        backend.pushToDevice(Arena.PARAMS);
+    }
+
+    public float[] buffers() {
+        backend.pullToHost(Arena.BUFFERS);
+        return arenas.buffers();
+    }
+
+    public void setBuffers(float[] src) {
+        if (src.length != layout.bufferSize()) {
+            throw new IllegalArgumentException("network '" + spec.name() + "' has " + layout.bufferSize()
+                    + " buffer values, got " + src.length);
+        }
+        System.arraycopy(src, 0, arenas.buffers(), 0, src.length);
+        backend.pushToDevice(Arena.BUFFERS);
+    }
+
+    @Override
+    public void close() { backend.close(); }
+
+    private static long mix(long a, long b) {
+        long z = a * 0x9E3779B97F4A7C15L + b + 0x632BE59BD9B4E019L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private final class Plan implements LayerPlan {
+        private final Node node;
+        private final List<Shape> inShapes;
+        private final Shape outShape;
+        private final Map<String, Integer> out, grad;
+
+        Plan(Node node, Map<String, Shape> shapes, Map<String, Integer> out, Map<String, Integer> grad) {
+            this.node = node;
+            this.inShapes = NetworkSpec.inputShapes(node, shapes);
+            this.outShape = shapes.get(node.name());
+            this.out = out;
+            this.grad = grad;
+        }
+
+        @Override public String name() { return node.name(); }
+
+        @Override public int batch() { return batch; }
+
+        @Override public List<Shape> inputShapes() { return inShapes; }
+
+        @Override public Shape outputShape() { return outShape; }
+
+        @Override public int input(int i) { return out.get(node.inputs().get(i)); }
+
+        @Override public int inputGrad(int i) { return grad.getOrDefault(node.inputs().get(i), -1); }
+
+        @Override public int output() { return out.get(node.name()); }
+
+        @Override public int outputGrad() { return grad.get(node.name()); }
+
+        @Override public int params(int n, Init init) { return layout.params(node.name(), n, init); }
+
+        @Override public int buffers(int n, float value) { return layout.buffers(node.name(), n, value); }
+
+        @Override public int cache(int n) { return layout.acts(n); }
+    }
+}
