@@ -23,6 +23,8 @@ public final class CpuContext implements AutoCloseable {
     private volatile boolean closed;
     private final AtomicInteger pending = new AtomicInteger();
     private volatile Thread caller;
+    /** A worker's failure, rethrown on the calling thread so no slice fails silently. */
+    private volatile Throwable failure;
 
     public CpuContext(int threads) {
         if (threads <= 0) throw new IllegalArgumentException("threads must be positive, got " + threads);
@@ -74,6 +76,13 @@ public final class CpuContext implements AutoCloseable {
             else LockSupport.parkNanos(50_000);
         }
         task = null;
+        Throwable f = failure;
+        if (f != null) {
+            failure = null;
+            if (f instanceof RuntimeException r) throw r;
+            if (f instanceof Error e) throw e;
+            throw new IllegalStateException(f);
+        }
     }
 
     private int sliceEnd(int slice, int n) { return (int) ((long) n * (slice + 1) / threads); }
@@ -91,6 +100,8 @@ public final class CpuContext implements AutoCloseable {
             int n = total;
             try {
                 task.run((int) ((long) n * slice / threads), sliceEnd(slice, n));
+            } catch (Throwable t) {
+                failure = t;
             } finally {
                 if (pending.decrementAndGet() == 0) LockSupport.unpark(caller);
             }

@@ -1,0 +1,184 @@
+package io.sparkcnn.dataprep;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.sum;
+
+import io.sparkcnn.model.data.Manifest;
+import io.sparkcnn.model.data.RejectSchema;
+import io.sparkcnn.model.data.ShardSchema;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One incremental, idempotent prep run: list -> compare with what the output already covers ->
+ * process new and changed units -> commit rejects, then shards (see {@link ShardTable}) -> manifest.
+ */
+public final class PrepJob {
+    private static final Logger LOG = LoggerFactory.getLogger(PrepJob.class);
+
+    private final SparkSession spark;
+    private final DatasetReader reader;
+    private final PrepOptions opts;
+
+    public PrepJob(SparkSession spark, DatasetReader reader, PrepOptions opts) {
+        this.spark = spark;
+        this.reader = reader;
+        this.opts = opts;
+    }
+
+    public PrepResult run() throws IOException {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        DatasetFs fs;
+        List<SourceUnit> units;
+        Map<Integer, String> classes;
+        try {
+            fs = new DatasetFs(opts.input(), conf);
+            if (!fs.rootExists()) {
+                throw new PrepException(PrepException.INPUT, "input " + opts.input() + " does not exist");
+            }
+            units = reader.list(fs);
+            classes = reader.classes(fs);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new PrepException(PrepException.INPUT, "input " + opts.input() + " is unreadable: " + e.getMessage(), e);
+        }
+        if (units.isEmpty()) {
+            throw new PrepException(PrepException.INPUT, "input " + opts.input() + " holds no " + opts.kind() + " files");
+        }
+
+        ShardTable table = new ShardTable(spark, opts.output());
+        ManifestWriter manifests = new ManifestWriter(spark, table, conf);
+        Manifest previous = manifests.read();
+        checkSameContentConfig(previous);
+
+        long lastSeq = table.lastRunSeq();
+        Map<String, String> ledger = table.ledger(lastSeq);
+        Map<String, SourceUnit> byId = new TreeMap<>();
+        units.forEach(u -> byId.put(u.id(), u));
+        List<SourceUnit> todo = new ArrayList<>();
+        Set<String> replaced = new HashSet<>();
+        long added = 0;
+        long changed = 0;
+        for (SourceUnit u : byId.values()) {
+            String had = ledger.get(u.id());
+            if (had == null) {
+                todo.add(u);
+                added++;
+            } else if (!had.equals(u.fingerprint())) {
+                todo.add(u);
+                replaced.add(u.id());
+                changed++;
+            }
+        }
+        Set<String> deleted = ledger.keySet().stream().filter(id -> !byId.containsKey(id)).collect(Collectors.toSet());
+        replaced.addAll(deleted);
+
+        if (todo.isEmpty() && deleted.isEmpty()) {
+            String msg = "nothing to do: all " + units.size() + " source units of " + opts.input()
+                    + " are already in " + opts.output() + " (table version " + table.version() + ")";
+            if (previous == null || previous.tableVersion() != table.version()) {
+                manifests.write(opts, reader.task(), classes, units, previous);
+                msg += "; manifest rewritten";
+            }
+            LOG.info(msg);
+            return new PrepResult(true, lastSeq, 0, 0, 0, 0, 0, table.version(), msg);
+        }
+
+        long runSeq = lastSeq + 1;
+        LOG.info("run {}: {} new, {} changed, {} deleted source units", runSeq, added, changed, deleted.size());
+        long t0 = System.currentTimeMillis();
+        Dataset<Row> outcome = process(todo, conf, runSeq).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Dataset<Row> good = outcome.where(col(SparkSchemas.R_STAGE).isNull());
+            Dataset<Row> bad = outcome.where(col(SparkSchemas.R_STAGE).isNotNull()).select(
+                    col(SparkSchemas.R_SOURCE).as(RejectSchema.SOURCE), col(SparkSchemas.R_STAGE).as(RejectSchema.STAGE),
+                    col(SparkSchemas.R_REASON).as(RejectSchema.REASON), col(ShardSchema.SOURCE).as(RejectSchema.UNIT),
+                    col(ShardSchema.SOURCE_FP).as(RejectSchema.UNIT_FP), col(ShardSchema.RUN_SEQ).as(RejectSchema.RUN_SEQ));
+
+            // one pass over the processed rows: rows and payload bytes per split, and the reject count
+            Map<String, Long> bytesPerSplit = new TreeMap<>();
+            long rows = 0;
+            long rejects = 0;
+            for (Row r : outcome.groupBy(col(ShardSchema.SPLIT), col(SparkSchemas.R_STAGE).isNull().as("ok"))
+                    .agg(count("*"), sum(length(col(ShardSchema.IMAGE)))).collectAsList()) {
+                if (r.getBoolean(1)) {
+                    rows += r.getLong(2);
+                    bytesPerSplit.put(r.getString(0), r.isNullAt(3) ? 0L : r.getLong(3));
+                } else {
+                    rejects += r.getLong(2);
+                }
+            }
+            LOG.info("run {}: processed {} units into {} rows and {} rejects in {} ms", runSeq, todo.size(), rows, rejects,
+                    System.currentTimeMillis() - t0);
+
+            table.commitRejects(bad, runSeq, lastSeq, replaced);
+            double fraction = (double) rejects / Math.max(1, rows + rejects);
+            if (fraction > opts.maxRejectFraction()) {
+                throw new PrepException(PrepException.TOO_MANY_REJECTS, String.format(
+                        "%d of %d inputs rejected (%.2f%% > maxRejectFraction %.2f%%); no shards committed, %s left as it was "
+                                + "(this run's rejects are in %s with run_seq %d). Reasons: %s",
+                        rejects, rows + rejects, 100 * fraction, 100 * opts.maxRejectFraction(), opts.output(),
+                        ShardTable.REJECTS_DIR, runSeq,
+                        topReasons(bad)));
+            }
+            Dataset<Row> shards = ShardLayout.layout(spark, good, opts.seed(),
+                    ShardLayout.shardCounts(bytesPerSplit, opts.targetShardBytes()), SparkSchemas.shards(reader.task()));
+            table.commitShards(shards, runSeq, replaced);
+            LOG.info("run {}: rejects and shards committed after {} ms", runSeq, System.currentTimeMillis() - t0);
+            manifests.write(opts, reader.task(), classes, units, previous);
+            LOG.info("run {}: manifest written after {} ms", runSeq, System.currentTimeMillis() - t0);
+            String msg = String.format("run %d committed to %s (table version %d): %d new, %d changed, %d deleted source units; "
+                            + "%d rows written, %d rejects (see %s)", runSeq, opts.output(), table.version(), added, changed,
+                    deleted.size(), rows, rejects, ShardTable.REJECTS_DIR);
+            LOG.info(msg);
+            return new PrepResult(false, runSeq, added, changed, deleted.size(), rows, rejects, table.version(), msg);
+        } finally {
+            outcome.unpersist();
+        }
+    }
+
+    private Dataset<Row> process(List<SourceUnit> todo, Configuration conf, long runSeq) {
+        List<Row> unitRows = todo.stream().map(UnitRows::toRow).toList();
+        // many more tasks than cores (stragglers), at most ~256 units per task; sliced, not shuffled
+        int parts = (int) Math.max(1, Math.min(todo.size(), Math.max(spark.sparkContext().defaultParallelism() * 4L, todo.size() / 256)));
+        var jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return spark.createDataFrame(jsc.parallelize(unitRows, parts), SparkSchemas.units())
+                .flatMap(new UnitProcessor(reader, opts, new SerializableConf(conf), runSeq),
+                        Encoders.row(SparkSchemas.outcome(reader.task())));
+    }
+
+    private static String topReasons(Dataset<Row> bad) {
+        return bad.groupBy(RejectSchema.STAGE, RejectSchema.REASON).agg(count("*").as("n"))
+                .orderBy(col("n").desc()).limit(5).collectAsList().stream()
+                .map(r -> r.getString(0) + ": " + r.getString(1) + " (" + r.getLong(2) + ")")
+                .collect(Collectors.joining("; "));
+    }
+
+    private void checkSameContentConfig(Manifest previous) {
+        if (previous == null || previous.config() == null) {
+            return;
+        }
+        for (var e : opts.contentConfig().entrySet()) {
+            String had = previous.config().get(e.getKey());
+            if (had != null && !had.equals(e.getValue())) {
+                throw new PrepException(PrepException.INPUT, "output " + opts.output() + " was made with " + e.getKey() + "="
+                        + had + ", this run asks for " + e.getValue() + "; use a new output or the same options");
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.sparkcnn.dataprep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delta.tables.DeltaTable;
+import io.sparkcnn.model.data.RejectSchema;
+import io.sparkcnn.model.data.ShardSchema;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.SetTransaction;
+import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The shard table (Delta Lake at the output root) and the rejects table ({@code _rejects/} beside it).
+ *
+ * <p>Commit protocol of one run N: (1) rejects table: drop rejects of replaced units and of any
+ * unfinished run, append run N's rejects; (2) shard table: drop rows of replaced units, append run
+ * N's rows, in ONE Delta commit tagged with the transaction (appId, N). The shard commit is the
+ * run's commit point: rejects rows with run_seq above the shard table's last transaction are from
+ * an unfinished run and are ignored and later removed. The shard write carries txnAppId/txnVersion,
+ * so once run N is committed a repeated commit of it is skipped by Delta instead of duplicated.
+ */
+public final class ShardTable {
+    static final String APP_ID = "sparkcnn-prep";
+    public static final String REJECTS_DIR = "_rejects";
+
+    private final SparkSession spark;
+    private final String shardsPath;
+    private final String rejectsPath;
+
+    public ShardTable(SparkSession spark, String output) {
+        this.spark = spark;
+        String o = output.replaceAll("/+$", "");
+        this.shardsPath = o;
+        this.rejectsPath = o + "/" + REJECTS_DIR;
+    }
+
+    public String shardsPath() {
+        return shardsPath;
+    }
+
+    public String rejectsPath() {
+        return rejectsPath;
+    }
+
+    public boolean exists() {
+        return DeltaTable.isDeltaTable(spark, shardsPath);
+    }
+
+    private boolean rejectsExist() {
+        return DeltaTable.isDeltaTable(spark, rejectsPath);
+    }
+
+    private Snapshot snapshot() {
+        Tuple2<DeltaLog, Snapshot> t = DeltaLog.forTableWithSnapshot(spark, shardsPath);
+        return t._2();
+    }
+
+    /** Delta version of the shard table, -1 when it does not exist yet. */
+    public long version() {
+        return exists() ? snapshot().version() : -1;
+    }
+
+    /** The last run committed to the shard table (0 when none). */
+    public long lastRunSeq() {
+        if (!exists()) {
+            return 0;
+        }
+        for (SetTransaction t : CollectionConverters.asJava(snapshot().setTransactions())) {
+            if (APP_ID.equals(t.appId())) {
+                return t.version();
+            }
+        }
+        return 0;
+    }
+
+    /** unit -> fingerprint of every unit the committed output covers (rows or rejects). */
+    public Map<String, String> ledger(long lastSeq) {
+        Map<String, String> m = new HashMap<>();
+        if (exists()) {
+            for (Row r : spark.read().format("delta").load(shardsPath)
+                    .select(ShardSchema.SOURCE, ShardSchema.SOURCE_FP).distinct().collectAsList()) {
+                putChecked(m, r.getString(0), r.getString(1));
+            }
+        }
+        if (rejectsExist()) {
+            for (Row r : spark.read().format("delta").load(rejectsPath)
+                    .where(org.apache.spark.sql.functions.col(RejectSchema.RUN_SEQ).leq(lastSeq))
+                    .select(RejectSchema.UNIT, RejectSchema.UNIT_FP).distinct().collectAsList()) {
+                putChecked(m, r.getString(0), r.getString(1));
+            }
+        }
+        return m;
+    }
+
+    /** Two fingerprints for one unit cannot both be current: mark it so it is reprocessed. */
+    private static void putChecked(Map<String, String> m, String unit, String fp) {
+        String old = m.putIfAbsent(unit, fp);
+        if (old != null && !old.equals(fp)) {
+            m.put(unit, "conflict");
+        }
+    }
+
+    /** Step (1) of the protocol. */
+    public void commitRejects(Dataset<Row> rejects, long runSeq, long lastSeq, Collection<String> replacedUnits) {
+        // no Delta transaction id here: a failed run N is retried as run N again, and Delta would skip
+        // that retry as a duplicate; replacing by predicate is idempotent by itself
+        var w = rejects.write().format("delta").option("userMetadata", "sparkcnn-prep run " + runSeq);
+        if (!rejectsExist()) {
+            w.mode(SaveMode.Append).save(rejectsPath);
+            return;
+        }
+        String where = RejectSchema.RUN_SEQ + " > " + lastSeq + inList(RejectSchema.UNIT, replacedUnits);
+        w.mode(SaveMode.Overwrite).option("replaceWhere", where).save(rejectsPath);
+    }
+
+    /** Step (2): the run's commit point. */
+    public void commitShards(Dataset<Row> rows, long runSeq, Collection<String> replacedUnits) {
+        var w = rows.write().format("delta")
+                .option("txnAppId", APP_ID).option("txnVersion", runSeq)
+                .option("userMetadata", "sparkcnn-prep run " + runSeq);
+        if (!exists() || replacedUnits.isEmpty()) {
+            w.mode(SaveMode.Append).save(shardsPath);
+            return;
+        }
+        // new rows all have run_seq = N, so they satisfy the predicate; old rows of replaced units go
+        String where = ShardSchema.RUN_SEQ + " = " + runSeq + inList(ShardSchema.SOURCE, replacedUnits);
+        w.mode(SaveMode.Overwrite).option("replaceWhere", where).save(shardsPath);
+    }
+
+    private static String inList(String column, Collection<String> values) {
+        if (values.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(" OR ").append(column).append(" IN (");
+        boolean first = true;
+        for (String v : values) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            sb.append('\'').append(v.replace("\\", "\\\\").replace("'", "\\'")).append('\'');
+        }
+        return sb.append(')').toString();
+    }
+
+    /** A live shard file: path relative to the table root, bytes, rows and split (from Delta's stats). */
+    public record ShardFile(String path, long bytes, long rows, String split) {
+    }
+
+    public List<ShardFile> files() throws IOException {
+        List<ShardFile> out = new ArrayList<>();
+        if (!exists()) {
+            return out;
+        }
+        ObjectMapper json = new ObjectMapper();
+        for (Row r : snapshot().allFiles().toDF().select("path", "size", "stats").collectAsList()) {
+            String stats = r.getString(2);
+            long rows = -1;
+            String split = null;
+            if (stats != null) {
+                JsonNode n = json.readTree(stats);
+                rows = n.path("numRecords").asLong(-1);
+                JsonNode min = n.path("minValues").path(ShardSchema.SPLIT);
+                split = min.isMissingNode() ? null : min.asText();
+            }
+            out.add(new ShardFile(r.getString(0), r.getLong(1), rows, split));
+        }
+        out.sort(java.util.Comparator.comparing(ShardFile::path));
+        return out;
+    }
+
+    public Dataset<Row> readShards() {
+        return spark.read().format("delta").load(shardsPath);
+    }
+
+    /** Committed rejects only (those of an unfinished run are hidden). */
+    public Dataset<Row> readRejects() {
+        if (!rejectsExist()) {
+            return spark.createDataFrame(List.of(), SparkSchemas.rejects());
+        }
+        return spark.read().format("delta").load(rejectsPath)
+                .where(org.apache.spark.sql.functions.col(RejectSchema.RUN_SEQ).leq(lastRunSeq()));
+    }
+}

@@ -1,0 +1,163 @@
+package io.sparkcnn.dataprep.readers;
+
+import io.sparkcnn.dataprep.DatasetFs;
+import io.sparkcnn.dataprep.DatasetReader;
+import io.sparkcnn.dataprep.Emitter;
+import io.sparkcnn.dataprep.ImagePipeline;
+import io.sparkcnn.dataprep.PrepOptions;
+import io.sparkcnn.dataprep.ProcessedImage;
+import io.sparkcnn.dataprep.SourceFile;
+import io.sparkcnn.dataprep.SourceUnit;
+import io.sparkcnn.model.data.EncodingPolicy;
+import io.sparkcnn.model.data.GrayImage;
+import io.sparkcnn.model.data.ImageCodec;
+import io.sparkcnn.model.data.PixelStats;
+import io.sparkcnn.model.data.ShardSchema;
+import io.sparkcnn.model.data.Task;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * MNIST-style idx files: {@code <prefix>-images-idx3-ubyte[.gz]} with {@code <prefix>-labels-idx1-ubyte[.gz]},
+ * prefix {@code train} -> split train, {@code t10k} -> split test. One unit per image/label pair.
+ * Digits are stored gray (channels = 1): PNG, or raw HW bytes with encoding raw; resizing is not applied.
+ */
+public final class IdxReader implements DatasetReader {
+    private static final long serialVersionUID = 1L;
+    public static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+    public static final List<String> FASHION = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    private static final int IMAGES_MAGIC = 0x00000803;
+    private static final int LABELS_MAGIC = 0x00000801;
+
+    private final List<String> classNames;
+
+    public IdxReader(List<String> classNames) {
+        this.classNames = List.copyOf(classNames);
+    }
+
+    @Override
+    public Task task() {
+        return Task.CLASSIFICATION;
+    }
+
+    @Override
+    public Map<Integer, String> classes(DatasetFs fs) {
+        Map<Integer, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < classNames.size(); i++) {
+            m.put(i, classNames.get(i));
+        }
+        return m;
+    }
+
+    @Override
+    public List<SourceUnit> list(DatasetFs fs) throws IOException {
+        List<SourceFile> files = fs.listFiles("");
+        List<SourceUnit> units = new ArrayList<>();
+        for (SourceFile f : files) {
+            String name = f.path();
+            int at = name.indexOf("-images-idx3-ubyte");
+            if (at < 0 || name.contains("/")) {
+                continue;
+            }
+            String prefix = name.substring(0, at);
+            String labels = prefix + "-labels-idx1-ubyte" + name.substring(at + "-images-idx3-ubyte".length());
+            List<SourceFile> members = new ArrayList<>(List.of(f));
+            files.stream().filter(x -> x.path().equals(labels)).findFirst().ifPresent(members::add);
+            String split = prefix.equals("t10k") ? "test" : prefix;
+            units.add(new SourceUnit(name, split, members, Map.of("labels", labels)));
+        }
+        return units;
+    }
+
+    @Override
+    public void process(SourceUnit unit, DatasetFs fs, ImagePipeline pipeline, PrepOptions options, Emitter out) {
+        String labelsPath = unit.attr("labels");
+        if (unit.files().size() < 2) {
+            out.reject(labelsPath, "read", "labels file missing for " + unit.id());
+            return;
+        }
+        try (DataInputStream img = open(fs, unit.id()); DataInputStream lab = open(fs, labelsPath)) {
+            int im = img.readInt();
+            int lm = lab.readInt();
+            if (im != IMAGES_MAGIC) {
+                out.reject(unit.id(), "header", String.format("bad idx images magic 0x%08x", im));
+                return;
+            }
+            if (lm != LABELS_MAGIC) {
+                out.reject(labelsPath, "header", String.format("bad idx labels magic 0x%08x", lm));
+                return;
+            }
+            int n = img.readInt();
+            int rows = img.readInt();
+            int cols = img.readInt();
+            int nl = lab.readInt();
+            if (rows <= 0 || cols <= 0 || (long) rows * cols > options.maxPixels()) {
+                out.reject(unit.id(), "header", "idx header declares " + rows + "x" + cols + " images");
+                return;
+            }
+            if (n != nl) {
+                out.reject(unit.id(), "header", n + " images but " + nl + " labels");
+            }
+            int count = Math.min(n, nl);
+            byte[] px = new byte[rows * cols];
+            boolean raw = options.encoding().kind() == EncodingPolicy.Kind.RAW;
+            for (int i = 0; i < count; i++) {
+                try {
+                    img.readFully(px);
+                } catch (EOFException e) {
+                    out.reject(unit.id() + "#" + i, "read", "truncated: images file ends at record " + i + " of " + count);
+                    return;
+                }
+                int label = lab.read();
+                if (label < 0) {
+                    out.reject(labelsPath + "#" + i, "read", "truncated: labels file ends at record " + i + " of " + count);
+                    return;
+                }
+                String key = unit.id() + "#" + i;
+                if (label >= classNames.size()) {
+                    out.reject(key, "label", "label " + label + " outside 0.." + (classNames.size() - 1));
+                    continue;
+                }
+                byte[] payload;
+                String enc;
+                if (raw) {
+                    payload = px.clone();
+                    enc = ShardSchema.ENC_RAW;
+                } else {
+                    int[] v = new int[px.length];
+                    for (int k = 0; k < v.length; k++) {
+                        v[k] = px[k] & 0xff;
+                    }
+                    payload = ImageCodec.encodeGrayPng(new GrayImage(cols, rows, v));
+                    enc = ShardSchema.ENC_PNG;
+                }
+                ProcessedImage p = new ProcessedImage(payload, enc, cols, rows, 1, PixelStats.of(px, 1), cols, rows);
+                out.row(key, p, Map.of(ShardSchema.LABEL, label, ShardSchema.LABEL_NAME, classNames.get(label)));
+            }
+        } catch (IOException e) {
+            out.reject(unit.id(), "read", "cannot read idx pair: " + e);
+        }
+    }
+
+    /** Opens a file, gunzipping when it starts with the gzip magic (names are not trusted). */
+    private static DataInputStream open(DatasetFs fs, String rel) throws IOException {
+        InputStream in = new BufferedInputStream(fs.open(rel), 1 << 16);
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        if (b0 == 0x1f && b1 == 0x8b) {
+            in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+        }
+        return new DataInputStream(in);
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the system packages sparkcnn needs on a Debian/Ubuntu machine (build host, CI,
+# or an executor image): Java 17 + Maven to build, native OpenBLAS for the CPU backend
+# (netlib's JNI BLAS loads it through libblas.so.3), pocl + the ICD loader so the OpenCL
+# backend has a real device everywhere, and the real Fashion-MNIST for the demo and tests.
+# Only what is missing is installed; run as root or with sudo.
+set -euo pipefail
+
+packages=(openjdk-17-jdk-headless maven libopenblas0-pthread pocl-opencl-icd ocl-icd-libopencl1 clinfo dataset-fashion-mnist)
+if [ "${1:-}" = "--with-torch" ]; then packages+=(python3-torch); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "sparkcnn: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

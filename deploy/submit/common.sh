@@ -1,0 +1,35 @@
+# Shared by the submit-*.sh wrappers: finds the application jars and spark-submit.
+# SPARKCNN_DIST: the folder deploy/build-dist.sh made (default: <repo>/dist).
+# SPARK_SUBMIT: the spark-submit to use (default: $SPARK_HOME/bin/spark-submit, else the one on PATH,
+#               else Spark's SparkSubmit class run from dist/jars, which needs no Spark distribution).
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+dist="${SPARKCNN_DIST:-$root/dist}"
+if [ ! -d "$dist/app" ]; then
+  echo "no $dist/app: run deploy/build-dist.sh first" >&2
+  exit 2
+fi
+app_jar="$(ls "$dist"/app/sparkcnn-jobs-*.jar | head -1)"
+extra_jars="$(ls "$dist"/app/*.jar | grep -v '/sparkcnn-jobs-' | paste -sd, -)"
+if [ -n "${SPARK_SUBMIT:-}" ]; then
+  submit=("$SPARK_SUBMIT")
+elif [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
+  submit=("$SPARK_HOME/bin/spark-submit")
+elif command -v spark-submit >/dev/null 2>&1; then
+  submit=(spark-submit)
+else
+  # Spark 4 on Java 17 needs these opens; spark-submit's launcher adds them itself
+  opens=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+         --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+         --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+         --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+         --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+         --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+         --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+         -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true)
+  export SPARK_HOME="$dist" SPARK_SCALA_VERSION=2.13
+  submit=(java "-Xmx${SPARKCNN_DRIVER_MEMORY:-4g}" "${opens[@]}" -cp "$dist/jars/*" org.apache.spark.deploy.SparkSubmit)
+fi
+# the same opens for driver and executors launched by a real spark-submit
+java_opts="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
+# the entry point: the jobs' CLI, or data-prep's (SPARKCNN_CLASS=io.sparkcnn.dataprep.PrepCli)
+main_class="${SPARKCNN_CLASS:-io.sparkcnn.jobs.cli.SparkCnn}"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Submits a sparkcnn command to Kubernetes. The image must hold Spark 4.2 (Scala 2.13, Java 17),
+# libopenblas0-pthread (and an OpenCL ICD for GPUs) and the dist/app jars under /opt/sparkcnn/app:
+#   K8S_MASTER=k8s://https://api:6443 IMAGE=registry/sparkcnn:0.1 EXECUTORS=4 EXECUTOR_CORES=8 \
+#     deploy/submit/submit-k8s.sh train -c /opt/sparkcnn/conf/imagenet-resnet50.conf --set run.dir=s3a://bucket/runs/r50
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cores="${EXECUTOR_CORES:-4}"
+in_image="local:///opt/sparkcnn/app"
+image_jars="$(cd "$dist/app" && ls *.jar | grep -v '^sparkcnn-jobs-' | sed "s#^#$in_image/#" | paste -sd, -)"
+exec "${submit[@]}" --master "${K8S_MASTER:?set K8S_MASTER=k8s://https://host:port}" --deploy-mode cluster \
+  --conf spark.kubernetes.container.image="${IMAGE:?set IMAGE}" \
+  --conf spark.kubernetes.namespace="${NAMESPACE:-default}" \
+  --conf spark.kubernetes.authenticate.driver.serviceAccountName="${SERVICE_ACCOUNT:-spark}" \
+  --conf spark.executor.instances="${EXECUTORS:-2}" --conf spark.executor.cores="$cores" --conf spark.task.cpus="$cores" \
+  --conf spark.kubernetes.executor.request.cores="$cores" \
+  --conf spark.executor.memory="${EXECUTOR_MEMORY:-16g}" --conf spark.driver.memory="${SPARKCNN_DRIVER_MEMORY:-8g}" \
+  --conf spark.dynamicAllocation.enabled=false \
+  --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
+  --conf "spark.driver.extraJavaOptions=$java_opts" --conf "spark.executor.extraJavaOptions=$java_opts" \
+  ${SPARKCNN_GPU_CONF:+--properties-file "$SPARKCNN_GPU_CONF"} \
+  --class "$main_class" --jars "$image_jars" "$in_image/$(basename "$app_jar")" "$@"

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs a sparkcnn command in local mode (one JVM, a thread per worker):
+#   deploy/submit/submit-local.sh train --config conf/fashion-mnist-lenet.conf [--set key=value ...]
+# SPARKCNN_LOCAL_CORES: threads (default: all cores). Local mode runs every worker's model replica in
+# the driver JVM; set train.workers to the number of threads or fewer.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+exec "${submit[@]}" --master "local[${SPARKCNN_LOCAL_CORES:-*}]" --driver-memory "${SPARKCNN_DRIVER_MEMORY:-4g}" \
+  --conf spark.ui.showConsoleProgress=false \
+  --class "$main_class" --jars "$extra_jars" "$app_jar" "$@"

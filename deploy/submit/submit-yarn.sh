@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Submits a sparkcnn command to YARN (HADOOP_CONF_DIR must point at the cluster's config):
+#   EXECUTORS=8 EXECUTOR_CORES=8 deploy/submit/submit-yarn.sh train -c conf/imagenet-resnet50.conf \
+#     --set run.dir=hdfs:///user/me/runs/r50 --set data.path=hdfs:///datasets/imagenet-shards --set train.workers=8
+# Dynamic allocation is off: the number of workers is fixed for a run (train.workers = EXECUTORS).
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cores="${EXECUTOR_CORES:-4}"
+exec "${submit[@]}" --master yarn --deploy-mode "${DEPLOY_MODE:-cluster}" \
+  --driver-memory "${SPARKCNN_DRIVER_MEMORY:-8g}" --executor-memory "${EXECUTOR_MEMORY:-16g}" \
+  --num-executors "${EXECUTORS:-2}" --executor-cores "$cores" --conf spark.task.cpus="$cores" \
+  --conf spark.dynamicAllocation.enabled=false \
+  --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
+  --conf "spark.driver.extraJavaOptions=$java_opts" --conf "spark.executor.extraJavaOptions=$java_opts" \
+  ${SPARKCNN_GPU_CONF:+--properties-file "$SPARKCNN_GPU_CONF"} \
+  --files "${SPARKCNN_CONFIG_FILES:-}" \
+  --class "$main_class" --jars "$extra_jars" "$app_jar" "$@"

@@ -1,0 +1,102 @@
+package io.sparkcnn.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkcnn.jobs.checkpoint.CheckpointStore;
+import io.sparkcnn.jobs.config.ConfigException;
+import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.eval.DistributedScoring;
+import io.sparkcnn.jobs.eval.EvalCounts;
+import io.sparkcnn.jobs.eval.ScoringModel;
+import io.sparkcnn.jobs.train.BackendChoice;
+import io.sparkcnn.model.checkpoint.CheckpointException;
+import io.sparkcnn.model.config.NetworkConfig;
+import io.sparkcnn.model.train.Evaluation;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The evaluate job: top-1, top-5, mean loss and the confusion matrix of a checkpoint on the
+ * evaluation split, computed on the executors, written as {@code evaluation-<split>.json}
+ * in the checkpoint's directory.
+ */
+public final class EvaluateJob {
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private EvaluateJob() {}
+
+    /** Evaluates the checkpoint eval.checkpoint names, or the newest complete one under run.dir. */
+    public static Evaluation run(SparkSession spark, JobPlan plan) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        CheckpointStore store = new CheckpointStore(plan.config().string("run.dir"), sc.hadoopConfiguration());
+        CheckpointStore.Loaded l = chosen(store, plan.config());
+        requireNetwork(plan, l);
+        return evaluate(spark, plan, store, l.dir(), l.checkpoint().params(), l.checkpoint().buffers());
+    }
+
+    static CheckpointStore.Loaded chosen(CheckpointStore store, JobConfig cfg) {
+        String named = cfg.string("eval.checkpoint");
+        CheckpointStore.Loaded l;
+        if (named.isEmpty()) {
+            l = store.newest().orElseThrow(() -> new ConfigException("eval.checkpoint",
+                    "no complete checkpoint under " + store.root() + "; train first or name one"));
+        } else {
+            try {
+                l = store.load(new Path(named));
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException("eval.checkpoint", "cannot read checkpoint " + named + ": " + e.getMessage());
+            }
+        }
+        return l;
+    }
+
+    /** Evaluates these weights of plan's network and writes the JSON report into checkpointDir. */
+    static Evaluation evaluate(SparkSession spark, JobPlan plan, CheckpointStore store, Path checkpointDir,
+                               float[] params, float[] buffers) {
+        JobConfig cfg = plan.config();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        String split = cfg.string("data.evalSplit");
+        int partitions = cfg.integer("eval.partitions") > 0 ? cfg.integer("eval.partitions") : cfg.integer("train.workers");
+        ScoringModel model = scoringModel(plan, params, buffers);
+        sc.setJobGroup(cfg.string("run.name") + "-evaluate", cfg.string("run.name") + ": evaluate " + checkpointDir.getName()
+                + " on '" + split + "'", false);
+        try {
+            DistributedScoring scoring = new DistributedScoring(sc, plan.split(split, "data.evalSplit"), plan.evalTransform(),
+                    partitions, cfg.integer("data.shuffleBlockRows"));
+            Evaluation e = scoring.evaluate(model, cfg.integer("model.classes"));
+            Path out = new Path(checkpointDir, "evaluation-" + split + ".json");
+            store.writeText(out, JSON.writeValueAsString(EvalCounts.report(e, split, checkpointDir.toString(),
+                    plan.manifest().classes())));
+            LOG.info("evaluation of {} on '{}': top-1 {} top-5 {} over {} examples ({})", checkpointDir.getName(), split,
+                    e.accuracy(), e.top5Accuracy(), e.count(), out);
+            return e;
+        } catch (JsonProcessingException ex) {
+            throw new UncheckedIOException(ex);
+        } finally {
+            sc.clearJobGroup();
+        }
+    }
+
+    static ScoringModel scoringModel(JobPlan plan, float[] params, float[] buffers) {
+        JobConfig cfg = plan.config();
+        return new ScoringModel(NetworkConfig.write(plan.network()), params, buffers, cfg.integer("eval.batchSize"),
+                new BackendChoice(cfg.string("backend.kind"), cfg.bool("backend.strict"), cfg.integer("backend.threads")));
+    }
+
+    /** Fails unless the checkpoint was made for the plan's network. */
+    static void requireNetwork(JobPlan plan, CheckpointStore.Loaded l) {
+        try {
+            l.checkpoint().requireSameNetwork(plan.network(), l.dir().toString());
+        } catch (CheckpointException e) {
+            throw new ConfigException("model.zoo", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.sparkcnn.jobs;
+
+import io.sparkcnn.jobs.config.ConfigException;
+import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.data.Augmentation;
+import io.sparkcnn.jobs.data.ImageTransform;
+import io.sparkcnn.jobs.data.SplitIndex;
+import io.sparkcnn.model.config.NetworkConfig;
+import io.sparkcnn.model.data.Manifest;
+import io.sparkcnn.model.data.Task;
+import io.sparkcnn.model.graph.NetworkSpec;
+import io.sparkcnn.model.losses.SoftmaxCrossEntropy;
+import io.sparkcnn.model.tensor.Shape;
+import io.sparkcnn.model.zoo.ModelZoo;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Everything a job needs, checked before any Spark work: the manifest and shard lists, the
+ * network built from model.* and checked against the data (input channels, class count),
+ * normalisation statistics, and a writable run directory. Each failure names the setting.
+ */
+public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, NetworkSpec network,
+                      ImageTransform trainTransform, ImageTransform evalTransform) {
+
+    public static JobPlan prepare(JobConfig cfg, Configuration hadoop) {
+        String dataRoot = cfg.string("data.path");
+        Manifest manifest = readManifest(dataRoot, hadoop);
+        if (manifest.task() != Task.CLASSIFICATION) {
+            throw new ConfigException("data.path", "shards at " + dataRoot + " are for " + manifest.task()
+                    + "; the training jobs train classifiers");
+        }
+        NetworkSpec network = network(cfg);
+        int[] input = cfg.ints("model.input");
+        if (!Arrays.equals(network.input().dims(), input)) {
+            throw new ConfigException("model.input", "the network '" + network.name() + "' takes " + network.input()
+                    + " but model.input is " + Arrays.toString(input));
+        }
+        if (input.length != 3 || (input[0] != 1 && input[0] != 3)) {
+            throw new ConfigException("model.input", "images need (C, H, W) with C = 1 (gray) or 3 (RGB), got " + Arrays.toString(input));
+        }
+        Shape out = network.shapes().get(network.outputNode().name());
+        int classes = cfg.integer("model.classes");
+        if (out.channels() != classes || out.rank() != 1) {
+            throw new ConfigException("model.classes", "the network's output is " + out + ", not (" + classes + ")");
+        }
+        int dataClasses = manifest.classes() == null ? 0 : manifest.classes().size();
+        if (dataClasses > classes) {
+            throw new ConfigException("model.classes", classes + " classes, but the data at " + dataRoot + " has " + dataClasses);
+        }
+        double[] mean = cfg.doubles("data.mean"), std = cfg.doubles("data.std");
+        String trainSplit = cfg.string("data.trainSplit");
+        Manifest.ChannelStats stats = manifest.stats() == null ? null : manifest.stats().get(trainSplit);
+        if (mean.length == 0) {
+            if (stats == null) throw new ConfigException("data.mean", "empty, and the manifest has no statistics for split '" + trainSplit + "'");
+            mean = stats.mean();
+        }
+        if (std.length == 0) {
+            if (stats == null) throw new ConfigException("data.std", "empty, and the manifest has no statistics for split '" + trainSplit + "'");
+            std = stats.std();
+        }
+        Augmentation aug;
+        try {
+            aug = new Augmentation(cfg.bool("augment.randomResizedCrop"), cfg.decimal("augment.scaleMin"),
+                    cfg.decimal("augment.scaleMax"), cfg.decimal("augment.ratioMin"), cfg.decimal("augment.ratioMax"),
+                    cfg.bool("augment.horizontalFlip"), cfg.integer("augment.padCrop"), cfg.decimal("augment.brightness"),
+                    cfg.decimal("augment.contrast"), cfg.decimal("augment.saturation"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("augment", e.getMessage());
+        }
+        ImageTransform train, eval;
+        try {
+            train = new ImageTransform(input, mean, std, aug, cfg.integer("augment.evalResize"));
+            eval = new ImageTransform(input, mean, std, Augmentation.NONE, cfg.integer("augment.evalResize"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("data.mean", e.getMessage());
+        }
+        checkWritable(cfg.string("run.dir"), hadoop);
+        return new JobPlan(cfg, manifest, dataRoot, network, train, eval);
+    }
+
+    /** The rows of a split; the setting named is the one that chose the split. */
+    public SplitIndex split(String split, String settingKey) {
+        SplitIndex index = SplitIndex.of(manifest, dataRoot, split);
+        if (index.rows() == 0) {
+            throw new ConfigException(settingKey, "split '" + split + "' has no shards in " + dataRoot + "/" + Manifest.FILE_NAME
+                    + " (splits: " + (manifest.splits() == null ? "none" : manifest.splits().keySet()) + ")");
+        }
+        return index;
+    }
+
+    /** The network model.file or model.zoo names, with softmax cross-entropy when the file names no loss. */
+    public static NetworkSpec network(JobConfig cfg) {
+        String file = cfg.string("model.file");
+        try {
+            if (!file.isEmpty()) {
+                NetworkSpec s = NetworkConfig.read(java.nio.file.Path.of(file));
+                return s.loss() == null ? s.withLoss(new SoftmaxCrossEntropy()) : s;
+            }
+            return ModelZoo.build(cfg.string("model.zoo"), cfg.integer("model.classes"), Shape.of(cfg.ints("model.input")));
+        } catch (RuntimeException e) {
+            throw new ConfigException(file.isEmpty() ? "model.zoo" : "model.file", e.getMessage());
+        }
+    }
+
+    private static Manifest readManifest(String dataRoot, Configuration hadoop) {
+        Path p = new Path(dataRoot, Manifest.FILE_NAME);
+        try {
+            FileSystem fs = p.getFileSystem(hadoop);
+            if (!fs.exists(p)) throw new ConfigException("data.path", "no " + Manifest.FILE_NAME + " at " + p + " (run data-prep first)");
+            try (InputStream in = fs.open(p)) {
+                return Manifest.read(in);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("data.path", "cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    private static void checkWritable(String runDir, Configuration hadoop) {
+        Path dir = new Path(runDir);
+        try {
+            FileSystem fs = dir.getFileSystem(hadoop);
+            fs.mkdirs(dir);
+            Path probe = new Path(dir, "_write_probe");
+            fs.create(probe, true).close();
+            fs.delete(probe, false);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("run.dir", "cannot write to " + runDir + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.sparkcnn.jobs;
+
+import io.sparkcnn.jobs.checkpoint.CheckpointStore;
+import io.sparkcnn.jobs.config.ConfigException;
+import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.data.SplitIndex;
+import io.sparkcnn.jobs.train.Aggregation;
+import io.sparkcnn.jobs.train.BackendChoice;
+import io.sparkcnn.jobs.train.ConsoleProgress;
+import io.sparkcnn.jobs.train.DriverSettings;
+import io.sparkcnn.jobs.train.MetricsLog;
+import io.sparkcnn.jobs.train.ModelRecipe;
+import io.sparkcnn.jobs.train.ParameterAveraging;
+import io.sparkcnn.jobs.train.ShardSource;
+import io.sparkcnn.jobs.train.TrainingSource;
+import io.sparkcnn.jobs.train.TrainingState;
+import io.sparkcnn.jobs.train.TrainingStoppedException;
+import io.sparkcnn.model.checkpoint.Checkpoint;
+import io.sparkcnn.model.checkpoint.CheckpointException;
+import io.sparkcnn.model.checkpoint.CodeVersion;
+import io.sparkcnn.model.train.Evaluation;
+import io.sparkcnn.model.train.TrainerConfig;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The train job: plan and check everything, resume from the newest complete checkpoint when
+ * asked, run parameter-averaging rounds with metrics and periodic checkpoints, write the final
+ * checkpoint, and evaluate it on the evaluation split.
+ */
+public final class TrainJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+    /** The end of a run: its final state, the last checkpoint, and the evaluation (null when skipped). */
+    public record Result(TrainingState state, Path checkpoint, Evaluation evaluation) {}
+
+    private TrainJob() {}
+
+    public static Result run(SparkSession spark, JobPlan plan, boolean resume) {
+        JobConfig cfg = plan.config();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        LOG.info("replica placement: {}", ReplicaPlacement.check(sc.getConf(), cfg.string("backend.kind")));
+
+        SplitIndex train = plan.split(cfg.string("data.trainSplit"), "data.trainSplit");
+        int workers = cfg.integer("train.workers");
+        int batch = cfg.integer("train.batchSizePerWorker");
+        if (train.rows() / workers < batch) {
+            throw new ConfigException("train.batchSizePerWorker", "split '" + train.split() + "' has " + train.rows()
+                    + " rows: " + workers + " workers x batch " + batch + " needs at least " + (long) workers * batch);
+        }
+        BackendChoice backend = new BackendChoice(cfg.string("backend.kind"), cfg.bool("backend.strict"), cfg.integer("backend.threads"));
+        TrainerConfig trainer = cfg.trainerConfig();
+        ModelRecipe recipe = ModelRecipe.of(plan.network(), trainer, batch, backend);
+        TrainingSource source = new ShardSource(train, plan.trainTransform(), cfg.integer("data.shuffleBlockRows"),
+                cfg.integer("model.classes"), new SerializableConfiguration(sc.hadoopConfiguration()));
+        DriverSettings settings = new DriverSettings(workers, cfg.integer("train.averagingFrequency"),
+                Aggregation.parse(cfg.string("train.aggregation")), cfg.bool("train.averageOptimizerState"),
+                cfg.integer("train.aggregationDepth"), cfg.integer("train.epochs"), cfg.integer("train.maxRounds"),
+                cfg.longValue("run.seed"));
+        ParameterAveraging driver = new ParameterAveraging(sc, source, recipe, settings, cfg.string("run.name"));
+        CheckpointStore store = new CheckpointStore(cfg.string("run.dir"), sc.hadoopConfiguration());
+
+        if (!resume && !store.list().isEmpty()) {
+            throw new ConfigException("run.dir", cfg.string("run.dir") + " holds checkpoints of an earlier run (newest "
+                    + store.list().get(0).getName() + "); pass --resume to continue it, or choose another run.dir");
+        }
+        TrainingState start = resume ? resumeState(store, plan, settings).orElseGet(driver::initialState) : driver.initialState();
+        long totalRounds = driver.roundsPerEpoch() * settings.epochs();
+        if (settings.maxRounds() > 0) totalRounds = Math.min(totalRounds, settings.maxRounds());
+        LOG.info("training {} ({} parameters) on {} rows of '{}': {} workers x batch {}, {} minibatches per epoch, {} rounds",
+                plan.network().name(), plan.network().paramCount(), train.rows(), train.split(), workers, batch,
+                driver.stepsPerEpoch(), totalRounds);
+
+        String master = sc.master();
+        String progressSetting = cfg.string("train.progress");
+        ConsoleProgress progress = progressSetting.equals("on") || (progressSetting.equals("auto") && master.startsWith("local"))
+                ? new ConsoleProgress(System.err, totalRounds) : null;
+        int every = cfg.integer("train.checkpointEvery");
+        int keep = cfg.integer("train.keepCheckpoints");
+        Path[] last = {store.newest().map(CheckpointStore.Loaded::dir).orElse(null)};
+        long[] lastSavedRound = {start.round()};
+        TrainingState end;
+        try (MetricsLog metrics = new MetricsLog(cfg.string("run.dir"), start.round() + 1, sc.hadoopConfiguration())) {
+            end = driver.run(start, (state, m) -> {
+                metrics.write(m);
+                if (progress != null) progress.update(m, settings.epochs());
+                if (state.round() % every == 0) {
+                    last[0] = store.save(checkpoint(plan, recipe, state, settings), cfg.render(), keep);
+                    lastSavedRound[0] = state.round();
+                }
+                return true;
+            });
+        } catch (TrainingStoppedException e) {
+            LOG.error("{}; the last good checkpoint is {}", e.getMessage(), last[0] == null ? "none" : last[0]);
+            throw e;
+        } finally {
+            sc.clearJobGroup();
+        }
+        if (end.round() != lastSavedRound[0] || last[0] == null) {
+            last[0] = store.save(checkpoint(plan, recipe, end, settings), cfg.render(), keep);
+        }
+        LOG.info("finished at round {} (step {}, epoch {}); checkpoint {}", end.round(), end.step(), end.epoch(), last[0]);
+
+        Evaluation evaluation = null;
+        if (cfg.bool("train.evaluateAtEnd") && end.epoch() >= settings.epochs()) {
+            evaluation = EvaluateJob.evaluate(spark, plan, store, last[0], end.params(), end.buffers());
+        }
+        return new Result(end, last[0], evaluation);
+    }
+
+    static Checkpoint checkpoint(JobPlan plan, ModelRecipe recipe, TrainingState s, DriverSettings settings) {
+        Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put("step", s.step());
+        counters.put("epoch", s.epoch());
+        counters.put("stepInEpoch", s.stepInEpoch());
+        counters.put("round", s.round());
+        counters.put("workers", (long) settings.workers());
+        counters.put("batchSizePerWorker", (long) recipe.batch());
+        int slots = s.params().length == 0 ? 0 : s.optimizerState().length / s.params().length;
+        String optimizer = slots == 0 ? Checkpoint.NO_OPTIMIZER : recipe.trainerConfig().optimizer();
+        return new Checkpoint(plan.network(), plan.config().render(), CodeVersion.current(), settings.seed(), counters,
+                s.params(), s.buffers(), optimizer, slots, s.optimizerState());
+    }
+
+    private static Optional<TrainingState> resumeState(CheckpointStore store, JobPlan plan, DriverSettings settings) {
+        Optional<CheckpointStore.Loaded> found = store.newest();
+        if (found.isEmpty()) {
+            LOG.warn("--resume: no complete checkpoint under {}; starting from the beginning", store.root());
+            return Optional.empty();
+        }
+        CheckpointStore.Loaded l = found.get();
+        Checkpoint c = l.checkpoint();
+        try {
+            c.requireSameNetwork(plan.network(), l.dir().toString());
+        } catch (CheckpointException e) {
+            throw new ConfigException("model.zoo", e.getMessage());
+        }
+        long w = c.counter("workers", -1);
+        if (w != settings.workers()) {
+            throw new ConfigException("train.workers", "the checkpoint " + l.dir() + " was trained with " + w
+                    + " workers; the data cursors and the averaging continue exactly only with the same count");
+        }
+        long b = c.counter("batchSizePerWorker", -1);
+        if (b != plan.config().integer("train.batchSizePerWorker")) {
+            throw new ConfigException("train.batchSizePerWorker", "the checkpoint " + l.dir() + " was trained with batch " + b);
+        }
+        if (c.seed() != settings.seed()) {
+            throw new ConfigException("run.seed", "the checkpoint " + l.dir() + " was trained with seed " + c.seed());
+        }
+        LOG.info("resuming from {} (round {}, step {}, epoch {}, code {})", l.dir(), c.counter("round", 0),
+                c.counter("step", 0), c.counter("epoch", 0), c.codeVersion());
+        return Optional.of(new TrainingState(c.params(), c.buffers(), c.optimizerState(), c.counter("step", 0),
+                c.counter("epoch", 0), c.counter("stepInEpoch", 0), c.counter("round", 0)));
+    }
+}

@@ -1,0 +1,58 @@
+package io.sparkcnn.jobs.cli;
+
+import io.sparkcnn.jobs.JobPlan;
+import io.sparkcnn.jobs.config.JobConfig;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+import scala.Tuple2;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * What train, evaluate and predict share: --config and --set, checking every setting and the
+ * data before a Spark session exists, then one session for the job.
+ */
+abstract class JobCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Job config (HOCON), e.g. conf/fashion-mnist-lenet.conf.")
+    File config;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Override one setting; repeatable, later ones win.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--help", usageHelp = true, description = "Show this help, with every setting, its default and description.")
+    boolean help;
+
+    @Override
+    public Integer call() {
+        JobConfig cfg = JobConfig.load(config, overrides);
+        SparkConf sparkConf = new SparkConf();
+        JobPlan plan = JobPlan.prepare(cfg, hadoopConf(sparkConf));
+        SparkSession.Builder builder = SparkSession.builder().appName(cfg.string("run.name"));
+        if (!sparkConf.contains("spark.master")) {
+            // run straight from java (not spark-submit): local mode with a thread per worker
+            builder.master("local[" + cfg.integer("train.workers") + "]").config("spark.ui.showConsoleProgress", "false");
+        }
+        SparkSession spark = builder.getOrCreate();
+        try {
+            return run(spark, plan);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    abstract int run(SparkSession spark, JobPlan plan);
+
+    /** spark.hadoop.* settings apply to the checks made before the session exists, as they will after. */
+    private static Configuration hadoopConf(SparkConf conf) {
+        Configuration c = new Configuration();
+        for (Tuple2<String, String> kv : conf.getAll()) {
+            if (kv._1().startsWith("spark.hadoop.")) c.set(kv._1().substring("spark.hadoop.".length()), kv._2());
+        }
+        return c;
+    }
+}

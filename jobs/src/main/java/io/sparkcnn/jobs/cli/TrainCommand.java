@@ -1,0 +1,22 @@
+package io.sparkcnn.jobs.cli;
+
+import io.sparkcnn.jobs.JobPlan;
+import io.sparkcnn.jobs.TrainJob;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", description = "Train with synchronous parameter (or gradient) averaging; checkpoints to run.dir.")
+final class TrainCommand extends JobCommand {
+    @Option(names = "--resume", description = "Continue from the newest complete checkpoint under run.dir (damaged ones are skipped).")
+    boolean resume;
+
+    @Override
+    int run(SparkSession spark, JobPlan plan) {
+        TrainJob.Result r = TrainJob.run(spark, plan, resume);
+        System.out.printf("trained to round %d (step %d, epoch %d); checkpoint %s%n", r.state().round(), r.state().step(),
+                r.state().epoch(), r.checkpoint());
+        if (r.evaluation() != null) Reports.printEvaluation(plan.config().string("data.evalSplit"), r.evaluation());
+        return 0;
+    }
+}

@@ -1,0 +1,132 @@
+package io.sparkcnn.jobs.config;
+
+import io.sparkcnn.model.train.TrainerConfig;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.sparkcnn.jobs.config.Setting.bool;
+import static io.sparkcnn.jobs.config.Setting.choice;
+import static io.sparkcnn.jobs.config.Setting.decimal;
+import static io.sparkcnn.jobs.config.Setting.doubles;
+import static io.sparkcnn.jobs.config.Setting.ints;
+import static io.sparkcnn.jobs.config.Setting.integer;
+import static io.sparkcnn.jobs.config.Setting.longValue;
+import static io.sparkcnn.jobs.config.Setting.longs;
+import static io.sparkcnn.jobs.config.Setting.string;
+import static io.sparkcnn.jobs.config.Setting.uri;
+
+/** Every setting the jobs read, with its default and description (the single source for help and docs). */
+public final class JobSettings {
+    private static final int BIG = Integer.MAX_VALUE;
+
+    /** The engine's training settings (optimizer, schedule, clipping) under this prefix, by TrainerConfig's names. */
+    public static final String TRAINER_PREFIX = "trainer.";
+
+    /** TrainerConfig settings that the job names itself: batchSize = train.batchSizePerWorker, epochs = train.epochs, seed = run.seed. */
+    static final List<String> TRAINER_OWNED_BY_JOB = List.of("batchSize", "epochs", "seed");
+
+    private static final List<Setting> JOB = List.of(
+            // the run
+            string("run.name", "sparkcnn", "Name of the run: the Spark application name and the prefix of job descriptions."),
+            uri("run.dir", null, "Hadoop FileSystem URI of the run directory (hdfs://, file://, s3a://): checkpoints/, metrics/ (JSON lines per round), evaluation results beside each checkpoint."),
+            longValue("run.seed", 42, Long.MIN_VALUE, Long.MAX_VALUE, "Seed of parameter init, data order, augmentation and dropout: same seed and workers, same bits."),
+
+            // data
+            uri("data.path", null, "URI of a data-prep output directory (the one holding _manifest.json)."),
+            string("data.trainSplit", "train", "Split trained on."),
+            string("data.evalSplit", "test", "Split that evaluate and the end-of-training evaluation use."),
+            integer("data.shuffleBlockRows", 2048, 1, BIG, "Rows per shuffle block: each worker visits its blocks in a seeded order per epoch and the rows of a block in a seeded order; memory per worker is one block of encoded images."),
+            doubles("data.mean", "[]", "Per-channel mean subtracted after scaling pixels to [0,1]; empty takes the manifest's statistics of the train split."),
+            doubles("data.std", "[]", "Per-channel standard deviation divided by; empty takes the manifest's statistics of the train split."),
+
+            // augmentation (training only)
+            bool("augment.randomResizedCrop", false, "ImageNet-style random resized crop to the network input (area and aspect drawn per example)."),
+            decimal("augment.scaleMin", 0.08, 0.0001, 1, "Smallest crop area as a fraction of the image (random resized crop)."),
+            decimal("augment.scaleMax", 1.0, 0.0001, 1, "Largest crop area as a fraction of the image (random resized crop)."),
+            decimal("augment.ratioMin", 0.75, 0.01, 100, "Smallest crop aspect ratio w/h (random resized crop)."),
+            decimal("augment.ratioMax", 4.0 / 3.0, 0.01, 100, "Largest crop aspect ratio w/h (random resized crop)."),
+            bool("augment.horizontalFlip", false, "Flip each training example left-right with probability 1/2."),
+            integer("augment.padCrop", 0, 0, 1024, "Pad each side by this many zero pixels and take a random crop of the input size (CIFAR style); 0 is off."),
+            decimal("augment.brightness", 0, 0, 1, "Color jitter: brightness factor drawn from [1-x, 1+x]."),
+            decimal("augment.contrast", 0, 0, 1, "Color jitter: contrast factor drawn from [1-x, 1+x]."),
+            decimal("augment.saturation", 0, 0, 1, "Color jitter: saturation factor drawn from [1-x, 1+x]."),
+            integer("augment.evalResize", 0, 0, 65536, "Evaluation: shorter side resized to this before the center crop to the input size; 0 resizes straight to the input size."),
+
+            // the model
+            string("model.zoo", "lenet5", "Zoo network to train (lenet5, resnet18, resnet34, resnet50, ...); ignored when model.file is set."),
+            string("model.file", "", "Path of a network HOCON file (the engine's network config format); empty uses model.zoo."),
+            ints("model.input", "[1, 28, 28]", "Network input shape (C, H, W); C=1 converts the shards' RGB to gray."),
+            integer("model.classes", 10, 2, BIG, "Number of classes of the network's output."),
+
+            // distributed training
+            integer("train.workers", 2, 1, 4096, "Workers W: partitions trained in parallel, one task (one model replica) per executor."),
+            integer("train.batchSizePerWorker", 32, 1, BIG, "Minibatch size of each worker."),
+            integer("train.averagingFrequency", 5, 1, 10000, "Minibatches each worker runs between two averagings (k); DL4J advises 5-10, above ~20 hurts accuracy."),
+            choice("train.aggregation", "parameters", List.of("parameters", "gradients"), "parameters: average the models every k minibatches; gradients: average the gradients every minibatch and step once on the driver (synchronous SGD)."),
+            bool("train.averageOptimizerState", true, "Average optimizer state (momentum, Adam moments) with the parameters; false starts each round from a fresh state."),
+            integer("train.epochs", 1, 1, BIG, "Passes over the training split."),
+            integer("train.maxRounds", 0, 0, BIG, "Stop after this many rounds in total (checkpointing first); 0 runs all epochs."),
+            integer("train.aggregationDepth", 2, 1, 16, "Depth of the summation tree over the workers' vectors (2: sqrt(W) partial sums)."),
+            integer("train.checkpointEvery", 50, 1, BIG, "Rounds between checkpoints; one is also written at the end."),
+            integer("train.keepCheckpoints", 3, 1, BIG, "Checkpoints kept; older ones are deleted."),
+            bool("train.evaluateAtEnd", true, "Evaluate on data.evalSplit after the last round and write the result beside the checkpoint."),
+            choice("train.progress", "auto", List.of("auto", "on", "off"), "Console progress bar: auto shows it in local mode."),
+
+            // executors
+            choice("backend.kind", "auto", List.of("auto", "opencl", "cpu"), "Compute backend on the executors: auto takes OpenCL when a device is usable, else the CPU."),
+            bool("backend.strict", false, "Fail instead of falling back when backend.kind=opencl cannot run every kernel on the device."),
+            integer("backend.threads", 0, 0, 4096, "CPU backend threads per task; 0 uses spark.task.cpus."),
+
+            // evaluation and prediction
+            integer("eval.batchSize", 256, 1, BIG, "Batch size of evaluate and predict."),
+            string("eval.checkpoint", "", "Checkpoint directory to evaluate or predict with; empty takes the newest complete one under run.dir."),
+            integer("eval.partitions", 0, 0, BIG, "Partitions of the evaluation data; 0 uses train.workers."),
+            uri("predict.output", "", "URI of the Parquet written by predict; empty writes predictions-<split> in the checkpoint directory."),
+            string("predict.split", "test", "Split predict runs on."),
+            integer("predict.topK", 5, 1, 1000, "Classes (with scores) written per row by predict."));
+
+    public static final List<Setting> ALL = concat(JOB, trainerSettings());
+
+    private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
+
+    static {
+        for (Setting s : ALL) {
+            if (BY_KEY.put(s.key(), s) != null) throw new IllegalStateException("setting declared twice: " + s.key());
+        }
+    }
+
+    private JobSettings() {}
+
+    private static List<Setting> concat(List<Setting> a, List<Setting> b) {
+        List<Setting> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
+    /** TrainerConfig.SETTINGS as job settings, their types taken from the defaults; the engine checks the values. */
+    private static List<Setting> trainerSettings() {
+        List<Setting> out = new ArrayList<>();
+        for (TrainerConfig.Setting t : TrainerConfig.SETTINGS) {
+            if (TRAINER_OWNED_BY_JOB.contains(t.name())) continue;
+            String key = TRAINER_PREFIX + t.name();
+            Object d = t.defaultValue();
+            String description = Character.toUpperCase(t.description().charAt(0)) + t.description().substring(1) + ".";
+            Setting s;
+            if (d instanceof Boolean b) s = bool(key, b, description);
+            else if (d instanceof Long l) s = longValue(key, l, 0, Long.MAX_VALUE, description);
+            else if (d instanceof Integer i) s = integer(key, i, 0, Integer.MAX_VALUE, description);
+            else if (d instanceof Double v) s = decimal(key, v, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, description);
+            else if (d instanceof List<?> l) s = longs(key, l.toString(), description);
+            else s = string(key, d.toString(), description);
+            out.add(s);
+        }
+        return out;
+    }
+
+    public static Setting get(String key) { return BY_KEY.get(key); }
+
+    public static boolean has(String key) { return BY_KEY.containsKey(key); }
+}

@@ -1,0 +1,34 @@
+package io.sparkcnn.jobs.data;
+
+/**
+ * A block of shard rows as read, images still encoded: what a worker keeps in memory. Row i
+ * is split row {@code firstRow + i}.
+ */
+public final class EncodedRows {
+    public final long firstRow;
+    public final String[] keys;
+    public final byte[][] images;
+    public final String[] encodings;
+    public final int[] heights;
+    public final int[] widths;
+    public final int[] labels;
+
+    public EncodedRows(long firstRow, int n) {
+        this.firstRow = firstRow;
+        keys = new String[n];
+        images = new byte[n][];
+        encodings = new String[n];
+        heights = new int[n];
+        widths = new int[n];
+        labels = new int[n];
+    }
+
+    public int size() { return keys.length; }
+
+    /** Bytes held, for cache accounting. */
+    public long bytes() {
+        long b = 0;
+        for (byte[] im : images) b += im == null ? 0 : im.length;
+        return b + 64L * keys.length;
+    }
+}

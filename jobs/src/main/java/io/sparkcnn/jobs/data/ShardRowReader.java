@@ -1,0 +1,107 @@
+package io.sparkcnn.jobs.data;
+
+import io.sparkcnn.model.data.ShardSchema;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a contiguous range of a split's rows straight from the shard files with parquet-hadoop,
+ * on an executor, without Spark SQL: whole row groups before the range are skipped by their
+ * footer row counts (never decoded), and only the columns training needs are read.
+ */
+public final class ShardRowReader {
+    private static final List<String> COLUMNS = List.of(ShardSchema.KEY, ShardSchema.IMAGE, ShardSchema.ENCODING,
+            ShardSchema.HEIGHT, ShardSchema.WIDTH, ShardSchema.LABEL);
+
+    private final SplitIndex index;
+    private final Configuration conf;
+
+    public ShardRowReader(SplitIndex index, Configuration conf) {
+        this.index = index;
+        this.conf = conf;
+    }
+
+    /** Split rows [first, first + count). */
+    public EncodedRows read(long first, int count) {
+        EncodedRows out = new EncodedRows(first, count);
+        int filled = 0;
+        int f = index.fileOf(first);
+        while (filled < count) {
+            SplitIndex.ShardFile file = index.files().get(f);
+            long from = first + filled - file.firstRow();
+            int take = (int) Math.min(count - filled, file.rows() - from);
+            readFile(file.uri(), from, take, out, filled);
+            filled += take;
+            f++;
+        }
+        return out;
+    }
+
+    private void readFile(String uri, long from, int take, EncodedRows out, int at) {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(uri), conf))) {
+            MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+            MessageType projection = project(fileSchema, uri);
+            reader.setRequestedSchema(projection);
+            MessageColumnIO io = new ColumnIOFactory().getColumnIO(projection, fileSchema);
+            long skip = from;
+            int got = 0;
+            for (BlockMetaData block : reader.getRowGroups()) {
+                if (got == take) break;
+                if (skip >= block.getRowCount()) {
+                    skip -= block.getRowCount();
+                    reader.skipNextRowGroup();
+                    continue;
+                }
+                PageReadStore pages = reader.readNextRowGroup();
+                RecordReader<Group> records = io.getRecordReader(pages, new GroupRecordConverter(projection));
+                for (long r = 0; r < pages.getRowCount() && got < take; r++) {
+                    Group g = records.read();
+                    if (skip > 0) {
+                        skip--;
+                        continue;
+                    }
+                    int i = at + got++;
+                    out.keys[i] = g.getString(ShardSchema.KEY, 0);
+                    out.images[i] = g.getBinary(ShardSchema.IMAGE, 0).getBytes();
+                    out.encodings[i] = g.getString(ShardSchema.ENCODING, 0);
+                    out.heights[i] = g.getInteger(ShardSchema.HEIGHT, 0);
+                    out.widths[i] = g.getInteger(ShardSchema.WIDTH, 0);
+                    out.labels[i] = g.getInteger(ShardSchema.LABEL, 0);
+                }
+            }
+            if (got != take) {
+                throw new IllegalStateException("shard " + uri + " holds fewer rows than the manifest says: wanted rows "
+                        + from + ".." + (from + take) + ", found " + got);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading shard " + uri, e);
+        }
+    }
+
+    private static MessageType project(MessageType schema, String uri) {
+        List<Type> fields = new ArrayList<>();
+        for (String c : COLUMNS) {
+            if (!schema.containsField(c)) {
+                throw new IllegalStateException("shard " + uri + " has no column '" + c + "' (columns: " + schema.getFields() + ")");
+            }
+            fields.add(schema.getType(c));
+        }
+        return new MessageType(schema.getName(), fields);
+    }
+}

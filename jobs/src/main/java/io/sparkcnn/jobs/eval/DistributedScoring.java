@@ -1,0 +1,167 @@
+package io.sparkcnn.jobs.eval;
+
+import io.sparkcnn.jobs.data.ImageTransform;
+import io.sparkcnn.jobs.data.SplitIndex;
+import io.sparkcnn.jobs.train.TaskResources;
+import io.sparkcnn.model.graph.Network;
+import io.sparkcnn.model.train.Evaluation;
+import io.sparkcnn.model.train.Evaluator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Evaluation and prediction spread over P partitions of a split: the model goes out once as
+ * a broadcast, each task scores its contiguous range of rows with the deterministic
+ * evaluation transform, and only counts (evaluate) or one small row per example (predict)
+ * come back.
+ */
+public final class DistributedScoring {
+    private final JavaSparkContext sc;
+    private final SplitIndex index;
+    private final ImageTransform transform;
+    private final int partitions;
+    private final int blockRows;
+    private final SerializableConfiguration hadoopConf;
+
+    public DistributedScoring(JavaSparkContext sc, SplitIndex index, ImageTransform transform, int partitions,
+                              int blockRows) {
+        this.sc = sc;
+        this.index = index;
+        this.transform = transform;
+        this.partitions = (int) Math.max(1, Math.min(partitions, index.rows()));
+        this.blockRows = blockRows;
+        this.hadoopConf = new SerializableConfiguration(sc.hadoopConfiguration());
+    }
+
+    /** Top-1, top-5, mean loss and the confusion matrix of the model on the whole split. */
+    public Evaluation evaluate(ScoringModel model, int classes) {
+        Broadcast<ScoringModel> bc = sc.broadcast(model);
+        try {
+            SplitIndex idx = index;
+            ImageTransform tf = transform;
+            int parts = partitions, block = blockRows;
+            SerializableConfiguration conf = hadoopConf;
+            JavaRDD<EvalCounts> counts = sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, it) -> {
+                Network net = bc.value().build(TaskResources.cpus(), TaskResources.gpuIndex());
+                try {
+                    Evaluator evaluator = new Evaluator(net);
+                    Evaluation[] total = {Evaluation.empty(classes)};
+                    EvalRows.forEach(idx, conf.value(), tf, p, parts, block, b ->
+                            total[0] = total[0].merge(evaluator.evaluate(b.inputs(), 0, b.labels(), 0, b.labels().length)));
+                    return List.of(EvalCounts.of(p, total[0])).iterator();
+                } finally {
+                    net.close();
+                }
+            }, true);
+            return EvalCounts.merge(counts.collect(), classes);
+        } finally {
+            bc.destroy();
+        }
+    }
+
+    /** Rows of (key, label, predicted, top-k classes, their softmax probabilities). */
+    public Dataset<Row> predict(SparkSession spark, ScoringModel model, int topK) {
+        Broadcast<ScoringModel> bc = sc.broadcast(model);
+        SplitIndex idx = index;
+        ImageTransform tf = transform;
+        int parts = partitions, block = blockRows;
+        SerializableConfiguration conf = hadoopConf;
+        JavaRDD<Row> rows = sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, it) -> {
+            Network net = bc.value().build(TaskResources.cpus(), TaskResources.gpuIndex());
+            List<Row> out = new ArrayList<>();
+            try {
+                Predictions predictions = new Predictions(net, topK);
+                EvalRows.forEach(idx, conf.value(), tf, p, parts, block, b -> predictions.score(b, out));
+            } finally {
+                net.close();
+            }
+            return out.iterator();
+        }, true);
+        StructType schema = new StructType()
+                .add("key", DataTypes.StringType, false)
+                .add("label", DataTypes.IntegerType, false)
+                .add("predicted", DataTypes.IntegerType, false)
+                .add("top_classes", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+                .add("top_scores", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+        return spark.createDataFrame(rows, schema);
+    }
+
+    private static List<Integer> range(int n) {
+        List<Integer> l = new ArrayList<>();
+        for (int i = 0; i < n; i++) l.add(i);
+        return l;
+    }
+
+    /** Forward passes in the network's batch (the last one padded) and the top-k of each softmax. */
+    private static final class Predictions {
+        private final Network net;
+        private final int batch, inputSize, classes, k;
+        private final float[] in, logits;
+
+        Predictions(Network net, int topK) {
+            this.net = net;
+            this.batch = net.batch();
+            this.inputSize = net.inputSize();
+            this.classes = net.outputSize();
+            this.k = Math.min(topK, classes);
+            this.in = new float[batch * inputSize];
+            this.logits = new float[batch * classes];
+        }
+
+        void score(EvalRows.Block b, List<Row> out) {
+            int n = b.labels().length;
+            for (int start = 0; start < n; start += batch) {
+                int rows = Math.min(batch, n - start);
+                System.arraycopy(b.inputs(), start * inputSize, in, 0, rows * inputSize);
+                java.util.Arrays.fill(in, rows * inputSize, in.length, 0f);
+                net.setInput(in, 0);
+                net.forward(false);
+                net.readOutput(logits);
+                for (int i = 0; i < rows; i++) out.add(row(b, start + i, i));
+            }
+        }
+
+        // logits (C) of example i -> softmax in double, then the k best, best first
+        private Row row(EvalRows.Block b, int example, int i) {
+            int base = i * classes;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) max = Math.max(max, logits[base + c]);
+            double[] p = new double[classes];
+            double sum = 0;
+            for (int c = 0; c < classes; c++) sum += p[c] = Math.exp(logits[base + c] - max);
+            Integer[] order = new Integer[classes];
+            for (int c = 0; c < classes; c++) order[c] = c;
+            java.util.Arrays.sort(order, (x, y) -> p[y] != p[x] ? Double.compare(p[y], p[x]) : Integer.compare(x, y));
+            int[] top = new int[k];
+            float[] scores = new float[k];
+            for (int j = 0; j < k; j++) {
+                top[j] = order[j];
+                scores[j] = (float) (p[order[j]] / sum);
+            }
+            return RowFactory.create(b.rows().keys[example], (int) b.labels()[example], top[0], boxed(top), boxed(scores));
+        }
+
+        private static Integer[] boxed(int[] a) {
+            Integer[] o = new Integer[a.length];
+            for (int i = 0; i < a.length; i++) o[i] = a[i];
+            return o;
+        }
+
+        private static Float[] boxed(float[] a) {
+            Float[] o = new Float[a.length];
+            for (int i = 0; i < a.length; i++) o[i] = a[i];
+            return o;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.sparkcnn.jobs.train;
+
+import io.sparkcnn.model.backend.Backend;
+import io.sparkcnn.model.backend.Backends;
+
+import java.io.Serializable;
+
+/**
+ * The backend each executor builds: backend.kind (auto|opencl|cpu), strictness, and CPU
+ * threads (0: the task's spark.task.cpus). With Spark GPU scheduling the task's GPU address
+ * is the device index; without it, the first device of the kind.
+ */
+public record BackendChoice(String kind, boolean strict, int threads) implements Serializable {
+
+    /** deviceIndex: the OpenCL device of the task's GPU, or -1 for the first device. */
+    public Backend create(int taskCpus, int deviceIndex) {
+        int t = threads > 0 ? threads : Math.max(1, taskCpus);
+        // Aparapi's OpenCL platform enumeration crashes the JVM (SIGSEGV in getPlatforms) when two
+        // threads run it at once, as two local-mode tasks do: one backend is created at a time.
+        synchronized (BackendChoice.class) {
+            return Backends.create(kind, Math.max(0, deviceIndex), strict, t);
+        }
+    }
+}

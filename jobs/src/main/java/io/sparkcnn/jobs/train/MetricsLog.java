@@ -1,0 +1,93 @@
+package io.sparkcnn.jobs.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per-round metrics as JSON lines under {@code <run.dir>/metrics/}: one file per driver
+ * process, named after the first round it ran ({@code rounds-000000000001.jsonl}), so a
+ * resumed run appends a file instead of needing append support from the file system. Each
+ * line is flushed (hflush) when written.
+ */
+public final class MetricsLog implements Closeable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final FSDataOutputStream out;
+    private final Path file;
+
+    public MetricsLog(String runDir, long firstRound, Configuration conf) {
+        try {
+            Path dir = new Path(runDir, "metrics");
+            FileSystem fs = dir.getFileSystem(conf);
+            fs.mkdirs(dir);
+            file = new Path(dir, String.format("rounds-%012d.jsonl", firstRound));
+            out = fs.create(file, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the metrics file under " + runDir, e);
+        }
+    }
+
+    public Path file() { return file; }
+
+    public void write(RoundMetrics m) {
+        try {
+            out.write(JSON.writeValueAsBytes(toMap(m)));
+            out.write('\n');
+            out.hflush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + file, e);
+        }
+    }
+
+    static Map<String, Object> toMap(RoundMetrics m) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("round", m.round());
+        j.put("epoch", m.epoch() + 1);
+        j.put("stepInEpoch", m.stepInEpoch());
+        j.put("step", m.step());
+        j.put("minibatches", m.steps());
+        j.put("workers", m.workers());
+        j.put("loss", Double.isFinite(m.loss()) ? m.loss() : null);
+        j.put("examples", m.examples());
+        j.put("examplesPerSecond", round1(m.examplesPerSecond()));
+        j.put("roundMs", round1(m.roundMs()));
+        j.put("broadcastMs", round1(m.broadcastMs()));
+        j.put("computeMs", round1(m.computeMs()));
+        j.put("aggregateMs", round1(m.aggregateMs()));
+        j.put("averageMs", round1(m.averageMs()));
+        List<Map<String, Object>> workers = new ArrayList<>();
+        for (WorkerStats w : m.perWorker()) {
+            Map<String, Object> wj = new LinkedHashMap<>();
+            wj.put("worker", w.worker());
+            wj.put("executor", w.executor());
+            wj.put("computeMs", round1(w.computeNanos() / 1e6));
+            wj.put("broadcastFetchMs", round1(w.broadcastFetchNanos() / 1e6));
+            wj.put("loss", Double.isFinite(w.meanLoss()) ? w.meanLoss() : null);
+            workers.add(wj);
+        }
+        j.put("perWorker", workers);
+        return j;
+    }
+
+    private static double round1(double v) { return Math.round(v * 10) / 10.0; }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing " + file, e);
+        }
+    }
+}

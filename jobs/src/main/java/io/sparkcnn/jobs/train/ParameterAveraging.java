@@ -1,0 +1,172 @@
+package io.sparkcnn.jobs.train;
+
+import io.sparkcnn.model.graph.Network;
+import io.sparkcnn.model.train.NonFiniteLossException;
+import io.sparkcnn.model.train.Trainer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The driver of synchronous data-parallel training. Round r: broadcast the model (+ the
+ * optimizer state when it is averaged); each of W workers (one Spark task each) runs the
+ * round's minibatches from its own data cursor; the workers' vectors are summed in a fixed
+ * order ({@link TreeSum}) and divided by W on the driver; the broadcast is destroyed. In
+ * gradients mode the round is one minibatch, and the driver applies the averaged gradient
+ * with the engine's optimizer. Step, epoch and cursor counters travel in
+ * {@link TrainingState}, so the schedule never restarts.
+ */
+public final class ParameterAveraging {
+    private final JavaSparkContext sc;
+    private final TrainingSource source;
+    private final ModelRecipe recipe;
+    private final DriverSettings settings;
+    private final String jobPrefix;
+    private final long stepsPerEpoch;
+    /** The driver's replica: initial values, and the optimizer step in gradients mode. */
+    private final Trainer driverTrainer;
+    private final float[] initialOptimizerState;
+    private final TrainingState initial;
+
+    public ParameterAveraging(JavaSparkContext sc, TrainingSource source, ModelRecipe recipe, DriverSettings settings,
+                              String jobPrefix) {
+        this.sc = sc;
+        this.source = source;
+        this.recipe = recipe;
+        this.settings = settings;
+        this.jobPrefix = jobPrefix;
+        this.stepsPerEpoch = source.stepsPerEpoch(settings.workers(), recipe.batch());
+        // the driver replica never trains on data: batch 1 on the CPU keeps it small
+        ModelRecipe driverRecipe = new ModelRecipe(recipe.networkText(), recipe.trainerSettings(), 1,
+                new BackendChoice("cpu", false, 1));
+        this.driverTrainer = driverRecipe.build(1, -1);
+        this.initialOptimizerState = driverTrainer.optimizerState();
+        Network net = driverTrainer.network();
+        this.initial = new TrainingState(net.params().clone(), net.buffers().clone(), initialOptimizerState, 0, 0, 0, 0);
+    }
+
+    public long stepsPerEpoch() { return stepsPerEpoch; }
+
+    /** Rounds in one epoch: the last one of an epoch may run fewer than k minibatches. */
+    public long roundsPerEpoch() {
+        int k = settings.stepsPerRound();
+        return (stepsPerEpoch + k - 1) / k;
+    }
+
+    /** The state before the first round: parameters initialised from the seed, fresh optimizer state. */
+    public TrainingState initialState() { return initial; }
+
+    public boolean finished(TrainingState s) {
+        return s.epoch() >= settings.epochs() || (settings.maxRounds() > 0 && s.round() >= settings.maxRounds());
+    }
+
+    /** Runs rounds until the epochs (or maxRounds) are done or the listener stops; returns the last state. */
+    public TrainingState run(TrainingState start, RoundListener listener) {
+        TrainingState s = start;
+        while (!finished(s)) {
+            RoundResult r = round(s);
+            s = r.state();
+            if (!listener.roundDone(s, r.metrics())) break;
+        }
+        return s;
+    }
+
+    public record RoundResult(TrainingState state, RoundMetrics metrics) {}
+
+    /** One round from state s. */
+    public RoundResult round(TrainingState s) {
+        int steps = (int) Math.min(settings.stepsPerRound(), stepsPerEpoch - s.stepInEpoch());
+        boolean params = settings.mode() == Aggregation.PARAMETERS;
+        float[] opt = !params ? null : settings.averageOptimizerState() ? s.optimizerState() : initialOptimizerState;
+        RoundInput in = new RoundInput(s.round(), settings.mode(), s.params(), s.buffers(), opt, s.step(), s.epoch(),
+                s.stepInEpoch(), steps);
+        sc.setJobGroup(jobPrefix + "-epoch-" + (s.epoch() + 1), jobPrefix + ": epoch " + (s.epoch() + 1) + "/"
+                + settings.epochs() + ", round " + (s.round() + 1) + " (" + settings.mode().name().toLowerCase()
+                + ", " + settings.workers() + " workers x " + steps + " minibatches)", false);
+        long t0 = System.nanoTime();
+        Broadcast<RoundInput> bc = sc.broadcast(in);
+        long put = System.nanoTime() - t0;
+        WorkerOutput sum;
+        try {
+            RoundWorker worker = new RoundWorker(source, recipe, settings.workers(), settings.seed(),
+                    settings.averageOptimizerState());
+            List<Integer> ids = new ArrayList<>();
+            for (int w = 0; w < settings.workers(); w++) ids.add(w);
+            JavaRDD<WorkerOutput> outputs = sc.parallelize(ids, settings.workers())
+                    .mapPartitionsWithIndex((index, it) -> worker.run(index, bc), true);
+            sum = TreeSum.sum(outputs, settings.aggregationDepth());
+        } finally {
+            bc.destroy();
+        }
+        long t1 = System.nanoTime();
+        for (WorkerStats w : sum.stats()) {
+            if (w.failure() != null) {
+                throw new TrainingStoppedException(s.round() + 1, "training stopped in round " + (s.round() + 1)
+                        + " (epoch " + (s.epoch() + 1) + "): " + w.failure());
+            }
+        }
+        TrainingState next = params ? averageModels(s, sum, steps) : applyGradients(s, sum);
+        long t2 = System.nanoTime();
+        return new RoundResult(next, metrics(s, steps, sum.stats(), put, t1 - t0, t2 - t1));
+    }
+
+    private TrainingState averageModels(TrainingState s, WorkerOutput sum, int steps) {
+        int p = s.params().length, b = s.buffers().length;
+        float[] v = sum.vector();
+        float w = settings.workers();
+        float[] params = new float[p], buffers = new float[b];
+        for (int i = 0; i < p; i++) params[i] = v[i] / w;
+        for (int i = 0; i < b; i++) buffers[i] = v[p + i] / w;
+        float[] opt;
+        if (settings.averageOptimizerState()) {
+            opt = new float[v.length - p - b];
+            for (int i = 0; i < opt.length; i++) opt[i] = v[p + b + i] / w;
+        } else {
+            opt = s.optimizerState();
+        }
+        return s.advance(params, buffers, opt, steps, stepsPerEpoch);
+    }
+
+    private TrainingState applyGradients(TrainingState s, WorkerOutput sum) {
+        int p = s.params().length, b = s.buffers().length;
+        float[] v = sum.vector();
+        float w = settings.workers();
+        float[] grads = new float[p], buffers = new float[b];
+        for (int i = 0; i < p; i++) grads[i] = v[i] / w;
+        for (int i = 0; i < b; i++) buffers[i] = v[p + i] / w;
+        Network net = driverTrainer.network();
+        net.setParams(s.params());
+        driverTrainer.setOptimizerState(s.optimizerState());
+        driverTrainer.setStep(s.step());
+        driverTrainer.writeGradients(grads);
+        try {
+            driverTrainer.applyGradients();
+        } catch (NonFiniteLossException e) {
+            throw new TrainingStoppedException(s.round() + 1, "training stopped in round " + (s.round() + 1)
+                    + ": the averaged gradient's " + e.getMessage());
+        }
+        return s.advance(net.params().clone(), buffers, driverTrainer.optimizerState(), 1, stepsPerEpoch);
+    }
+
+    private RoundMetrics metrics(TrainingState s, int steps, List<WorkerStats> stats, long put, long jobNanos, long averageNanos) {
+        long maxFetch = 0, maxCompute = 0, maxWorker = 0, examples = 0;
+        double loss = 0;
+        int batches = 0;
+        for (WorkerStats w : stats) {
+            maxFetch = Math.max(maxFetch, w.broadcastFetchNanos());
+            maxCompute = Math.max(maxCompute, w.computeNanos());
+            maxWorker = Math.max(maxWorker, w.broadcastFetchNanos() + w.computeNanos());
+            examples += w.examples();
+            loss += w.lossSum();
+            batches += w.batches();
+        }
+        double roundMs = (jobNanos + averageNanos) / 1e6;
+        double aggregateMs = Math.max(0, (jobNanos - put - maxWorker) / 1e6);
+        return new RoundMetrics(s.round() + 1, s.epoch(), s.stepInEpoch(), s.step() + steps, steps, settings.workers(),
+                batches == 0 ? Double.NaN : loss / batches, examples, examples / (roundMs / 1e3),
+                roundMs, (put + maxFetch) / 1e6, maxCompute / 1e6, aggregateMs, averageNanos / 1e6, stats);
+    }
+}

@@ -1,0 +1,25 @@
+package io.sparkcnn.jobs.train;
+
+/**
+ * The driver's copy of the run between rounds: the averaged model and every counter needed to
+ * continue exactly (what a checkpoint holds). All randomness (data order, augmentation,
+ * dropout) is a pure function of the seed and these counters, so they are the RNG state.
+ *
+ * @param step        optimizer updates applied (the LR schedule and Adam's t follow it)
+ * @param epoch       current epoch (0-based)
+ * @param stepInEpoch minibatches of this epoch each worker has done: the workers' data cursor
+ * @param round       rounds completed
+ */
+public record TrainingState(float[] params, float[] buffers, float[] optimizerState, long step, long epoch,
+                            long stepInEpoch, long round) {
+
+    public TrainingState advance(float[] params, float[] buffers, float[] optimizerState, int steps, long stepsPerEpoch) {
+        long inEpoch = stepInEpoch + steps;
+        long e = epoch;
+        if (inEpoch >= stepsPerEpoch) {
+            e++;
+            inEpoch = 0;
+        }
+        return new TrainingState(params, buffers, optimizerState, step + steps, e, inEpoch, round + 1);
+    }
+}

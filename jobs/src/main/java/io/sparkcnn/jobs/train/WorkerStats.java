@@ -1,0 +1,15 @@
+package io.sparkcnn.jobs.train;
+
+import java.io.Serializable;
+
+/**
+ * What one worker reports about its part of a round: where it ran, its loss, and where the
+ * time went (fetching the broadcast, computing), so a straggler is visible.
+ *
+ * @param failure null, or why the worker stopped (a non-finite loss), naming the step
+ */
+public record WorkerStats(int worker, String executor, int batches, double lossSum, long examples,
+                          long broadcastFetchNanos, long computeNanos, String failure) implements Serializable {
+
+    public double meanLoss() { return batches == 0 ? Double.NaN : lossSum / batches; }
+}

@@ -1,0 +1,127 @@
+package io.sparkcnn.jobs.train;
+
+import io.sparkcnn.jobs.SharedSpark;
+import io.sparkcnn.model.train.Trainer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ParameterAveragingTest extends SharedSpark {
+    private static final long ROWS = 240;
+
+    private ParameterAveraging driver(int workers, int batch, int k, Aggregation mode, String optimizer, int epochs,
+                                      long maxRounds, TrainingSource source) {
+        DriverSettings s = new DriverSettings(workers, k, mode, true, 2, epochs, maxRounds, 7);
+        return new ParameterAveraging(sc, source, TinyNet.recipe(batch, optimizer), s, "test");
+    }
+
+    private static TrainingSource data() { return new SyntheticSource(ROWS, TinyNet.INPUT, TinyNet.CLASSES); }
+
+    private static TrainingState runAll(ParameterAveraging d, TrainingState from, List<RoundMetrics> sink) {
+        return d.run(from, (state, m) -> {
+            sink.add(m);
+            return true;
+        });
+    }
+
+    @Test
+    void gradientsModeWithWWorkersMatchesOneWorkerAtWTimesTheBatch() {
+        ParameterAveraging four = driver(4, 5, 1, Aggregation.GRADIENTS, "adam", 1, 4, data());
+        ParameterAveraging one = driver(1, 20, 1, Aggregation.GRADIENTS, "adam", 1, 4, data());
+        TrainingState a = runAll(four, four.initialState(), new ArrayList<>());
+        TrainingState b = runAll(one, one.initialState(), new ArrayList<>());
+        assertEquals(4, a.step());
+        assertEquals(4, b.step());
+        float[] init = four.initialState().params();
+        double moved = 0, diff = 0;
+        for (int i = 0; i < init.length; i++) {
+            moved = Math.max(moved, Math.abs(a.params()[i] - init[i]));
+            diff = Math.max(diff, Math.abs(a.params()[i] - b.params()[i]));
+        }
+        assertTrue(moved > 1e-3, "training moved the parameters by " + moved);
+        assertTrue(diff < 1e-5, "4 workers x 5 vs 1 worker x 20 differ by " + diff);
+    }
+
+    @Test
+    void sameSeedAndWorkersGiveBitIdenticalParameters() {
+        ParameterAveraging first = driver(3, 4, 5, Aggregation.PARAMETERS, "sgd", 2, 0, data());
+        TrainingState a = runAll(first, first.initialState(), new ArrayList<>());
+        ParameterAveraging d = driver(3, 4, 5, Aggregation.PARAMETERS, "sgd", 2, 0, data());
+        TrainingState b = runAll(d, d.initialState(), new ArrayList<>());
+        assertArrayEquals(a.params(), b.params());
+        assertArrayEquals(a.optimizerState(), b.optimizerState());
+        assertEquals(2, b.epoch());
+        assertEquals(2 * d.stepsPerEpoch(), b.step());
+    }
+
+    @Test
+    void stoppingAfterRoundRAndResumingEqualsAnUninterruptedRun() {
+        ParameterAveraging full = driver(2, 6, 3, Aggregation.PARAMETERS, "adam", 2, 0, data());
+        // 240 rows / (2 x 6) = 20 minibatches per epoch, 7 rounds per epoch: round 5 stops mid-epoch
+        TrainingState uninterrupted = runAll(full, full.initialState(), new ArrayList<>());
+
+        ParameterAveraging firstPart = driver(2, 6, 3, Aggregation.PARAMETERS, "adam", 2, 5, data());
+        TrainingState stopped = runAll(firstPart, firstPart.initialState(), new ArrayList<>());
+        assertEquals(5, stopped.round());
+        ParameterAveraging rest = driver(2, 6, 3, Aggregation.PARAMETERS, "adam", 2, 0, data());
+        TrainingState resumed = runAll(rest, stopped, new ArrayList<>());
+
+        assertEquals(uninterrupted.step(), resumed.step());
+        assertEquals(uninterrupted.round(), resumed.round());
+        assertArrayEquals(uninterrupted.params(), resumed.params());
+        assertArrayEquals(uninterrupted.optimizerState(), resumed.optimizerState());
+    }
+
+    @Test
+    void oneWorkerRoundEqualsTheEngineTrainingAlone() {
+        int k = 4, batch = 8;
+        ParameterAveraging d = driver(1, batch, k, Aggregation.PARAMETERS, "sgd", 1, 1, data());
+        TrainingState s = runAll(d, d.initialState(), new ArrayList<>());
+
+        Trainer local = TinyNet.recipe(batch, "sgd").build(1, -1);
+        BatchFeed feed = data().open(0, 1, batch, 7);
+        float[] x = new float[batch * TinyNet.INPUT], y = new float[batch];
+        for (int i = 0; i < k; i++) {
+            feed.fill(0, i, x, y);
+            local.trainStep(x, 0, y, 0);
+        }
+        assertArrayEquals(local.network().params(), s.params());
+        assertEquals(k, s.step());
+    }
+
+    @Test
+    void epochTailRoundRunsFewerMinibatchesAndCountersCarryOver() {
+        // 240 rows, 2 workers x batch 7: 17 minibatches per epoch, k = 5 -> 3 rounds of 5 and one of 2
+        ParameterAveraging d = driver(2, 7, 5, Aggregation.PARAMETERS, "sgd", 2, 0, data());
+        List<RoundMetrics> rounds = new ArrayList<>();
+        TrainingState s = runAll(d, d.initialState(), rounds);
+        assertEquals(17, d.stepsPerEpoch());
+        assertEquals(8, rounds.size());
+        assertEquals(2, rounds.get(3).steps());
+        assertEquals(1, rounds.get(4).epoch());
+        assertEquals(0, rounds.get(4).stepInEpoch());
+        assertEquals(34, s.step());
+        for (RoundMetrics m : rounds) {
+            assertEquals(2, m.perWorker().size());
+            assertFalse(Double.isNaN(m.loss()));
+        }
+    }
+
+    @Test
+    void nonFiniteLossStopsWithTheRoundAndWorkerNamed() {
+        ParameterAveraging d = driver(2, 4, 3, Aggregation.PARAMETERS, "sgd", 1, 0,
+                new SyntheticSource(ROWS, TinyNet.INPUT, TinyNet.CLASSES, 4));
+        TrainingStoppedException e = assertThrows(TrainingStoppedException.class,
+                () -> runAll(d, d.initialState(), new ArrayList<>()));
+        assertEquals(2, e.round());
+        assertTrue(e.getMessage().contains("round 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("worker 0"), e.getMessage());
+    }
+}

@@ -1,0 +1,36 @@
+package io.sparkcnn.model.zoo;
+
+import io.sparkcnn.model.graph.NetworkSpec;
+import io.sparkcnn.model.layers.Activate;
+import io.sparkcnn.model.layers.Conv;
+import io.sparkcnn.model.layers.Dense;
+import io.sparkcnn.model.layers.Flatten;
+import io.sparkcnn.model.layers.Pool;
+import io.sparkcnn.model.tensor.Shape;
+
+/**
+ * LeNet-5 in its common modern form (ReLU and max pooling for tanh and subsampling):
+ * conv5x5(6, pad 2)-relu-maxpool-conv5x5(16)-relu-maxpool-dense120-relu-dense84-relu-dense.
+ * On 28x28x1 with 10 classes it has 61,706 parameters.
+ */
+final class LeNet {
+    private LeNet() {}
+
+    static NetworkSpec build(String name, int classes, Shape input) {
+        return NetworkSpec.builder(name, input)
+                .add("conv1", Conv.conv2d(6, 5, 1, 2))
+                .add("relu1", Activate.relu())
+                .add("pool1", Pool.max2d(2))
+                .add("conv2", Conv.conv2d(16, 5, 1, 0))
+                .add("relu2", Activate.relu())
+                .add("pool2", Pool.max2d(2))
+                .add("flatten", new Flatten())
+                .add("fc1", new Dense(120))
+                .add("relu3", Activate.relu())
+                .add("fc2", new Dense(84))
+                .add("relu4", Activate.relu())
+                .add("fc3", new Dense(classes))
+                .loss(ModelZoo.classificationLoss())
+                .build();
+    }
+}

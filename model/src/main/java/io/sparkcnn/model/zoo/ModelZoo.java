@@ -1,0 +1,71 @@
+package io.sparkcnn.model.zoo;
+
+import io.sparkcnn.model.graph.LossSpec;
+import io.sparkcnn.model.graph.NetworkSpec;
+import io.sparkcnn.model.losses.SoftmaxCrossEntropy;
+import io.sparkcnn.model.tensor.Shape;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Well-known networks by name, for any class count and input size the network's shapes
+ * allow; each ends in a dense classifier with softmax cross-entropy. From a config file:
+ * {@code network { zoo = resnet50, classes = 1000, input = [3, 224, 224] }}.
+ *
+ * <table>
+ * <caption>Models</caption>
+ * <tr><th>name</th><th>what</th><th>parameters</th></tr>
+ * <tr><td>lenet5</td><td>LeNet-5 for 28x28x1</td><td>61,706 at 10 classes</td></tr>
+ * <tr><td>vgg_small</td><td>six 3x3 conv-BN-ReLU in three stages, for 32x32x3</td><td>2,197,706 at 10 classes</td></tr>
+ * <tr><td>resnet18, resnet34, resnet50</td><td>torchvision's, ImageNet stem</td><td>11,689,512 / 21,797,672 / 25,557,032 at 1000</td></tr>
+ * <tr><td>resnet18_cifar, resnet34_cifar, resnet50_cifar</td><td>the same with a 3x3 stride-1 stem, no max pool</td><td>11,173,962 (resnet18_cifar at 10)</td></tr>
+ * <tr><td>inception_v1</td><td>GoogLeNet with BN, no auxiliary heads</td><td>7,005,832 at 1000</td></tr>
+ * <tr><td>mobilenet_v1</td><td>depthwise-separable, width 1.0</td><td>4,231,976 at 1000</td></tr>
+ * </table>
+ */
+public final class ModelZoo {
+
+    @FunctionalInterface
+    private interface Factory {
+        NetworkSpec build(String name, int classes, Shape input);
+    }
+
+    private static final Map<String, Factory> MODELS = new LinkedHashMap<>();
+
+    static {
+        MODELS.put("lenet5", LeNet::build);
+        MODELS.put("vgg_small", Vgg::build);
+        MODELS.put("resnet18", (n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET18, false, false));
+        MODELS.put("resnet34", (n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET34, false, false));
+        MODELS.put("resnet50", (n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET50, true, false));
+        MODELS.put("resnet18_cifar", (n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET18, false, true));
+        MODELS.put("resnet34_cifar", (n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET34, false, true));
+        MODELS.put("resnet50_cifar", (n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET50, true, true));
+        MODELS.put("inception_v1", Inception::build);
+        MODELS.put("mobilenet_v1", MobileNet::build);
+    }
+
+    private ModelZoo() {}
+
+    public static Set<String> names() { return MODELS.keySet(); }
+
+    /**
+     * The named model for this many classes and this input shape (C,H,W). Fails with
+     * {@link IllegalArgumentException} for an unknown name or too few classes, and with a
+     * {@link io.sparkcnn.model.layers.ShapeException} naming the layer when the input is too
+     * small for the model.
+     */
+    public static NetworkSpec build(String name, int classes, Shape input) {
+        Factory f = MODELS.get(name);
+        if (f == null) throw new IllegalArgumentException("unknown zoo model '" + name + "'; known models are " + names());
+        if (classes < 2) throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
+        if (input == null || input.rank() != 3) {
+            throw new IllegalArgumentException("zoo model '" + name + "' takes images (C,H,W), got " + input);
+        }
+        return f.build(name, classes, input);
+    }
+
+    static LossSpec classificationLoss() { return new SoftmaxCrossEntropy(); }
+}

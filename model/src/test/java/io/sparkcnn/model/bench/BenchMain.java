@@ -1,0 +1,155 @@
+package io.sparkcnn.model.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkcnn.model.backend.Backend;
+import io.sparkcnn.model.backend.Backends;
+import io.sparkcnn.model.backend.cpu.Blas;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bench command (run through bench/run): the SGEMM ceiling, Conv2d pass GFLOP/s and
+ * training images/s for each backend named with --backends, beside PyTorch's, printed as a
+ * table and written as JSON. The machine may be shared and its load drift over minutes, so
+ * every figure alternates, over several rounds, between a block of PyTorch timings and a
+ * block of each backend's, and reports the median of all of them.
+ */
+public final class BenchMain {
+    static final List<String> PASSES = List.of("forward", "backward_data", "backward_weights");
+    private static final Path TORCH_SCRIPT = Path.of("bench", "torch_bench.py");
+    /** The SGEMM size timed beside each conv case. */
+    private static final int CEILING_N = 1024;
+
+    private BenchMain() {}
+
+    public static void main(String[] args) throws IOException {
+        BenchOptions o;
+        try {
+            o = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try (TorchPeer torch = o.torchPython() == null ? null : new TorchPeer(o.torchPython(), TORCH_SCRIPT, o.threads())) {
+            BenchReport report = new BenchReport(o, torch != null);
+            report.machine("cores", Runtime.getRuntime().availableProcessors());
+            report.machine("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+            report.machine("blas", Blas.description());
+            if (torch != null) report.machine(BenchReport.TORCH, torch.description());
+            for (String name : o.backends()) {
+                try (Backend probe = backend(name, o)) {
+                    report.machine("device." + name, probe.deviceDescription());
+                }
+            }
+            StringBuilder profiles = new StringBuilder();
+            if (o.sections().contains("sgemm")) sgemm(o, torch, report, false);
+            if (o.sections().contains("conv")) conv(o, torch, report);
+            if (o.sections().contains("train")) train(o, torch, report, profiles);
+            // the ceiling again after the long runs: the load from other processes drifts over minutes
+            if (o.sections().contains("sgemm")) sgemm(o, null, report, true);
+
+            System.out.println(report.table());
+            if (profiles.length() > 0) System.out.println("Training step profiles\n" + profiles);
+            if (o.out() != null) {
+                if (o.out().getParent() != null) Files.createDirectories(o.out().getParent());
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o.out().toFile(), report.toJson());
+                System.out.println("results: " + o.out());
+            }
+        }
+    }
+
+    private static Backend backend(String name, BenchOptions o) { return Backends.create(name, 0, true, o.threads()); }
+
+    private static void sgemm(BenchOptions o, TorchPeer torch, BenchReport report, boolean after) {
+        for (int n : new int[]{1024, 2048}) {
+            double flops = 2.0 * n * n * n;
+            Samples engine = new Samples(), peer = new Samples();
+            for (int r = 0; r < o.rounds(); r++) {
+                if (torch != null) peer.add(torch.sgemm(n, warmup(o.warmup(), r), o.reps()));
+                engine.add(SgemmBench.seconds(n, warmup(o.warmup(), r), o.reps()));
+            }
+            if (after) report.sgemmAfter(n, engine.gflops(flops));
+            else report.sgemm(n, engine.gflops(flops));
+            if (torch != null) report.torchSgemm(n, peer.gflops(flops));
+        }
+    }
+
+    private static void conv(BenchOptions o, TorchPeer torch, BenchReport report) {
+        for (ConvCase c : ConvCase.ALL) {
+            List<ConvBench> benches = new ArrayList<>();
+            try {
+                for (String name : o.backends()) benches.add(new ConvBench(c, backend(name, o)));
+                Samples ceiling = new Samples();
+                for (String pass : PASSES) {
+                    Samples peer = new Samples();
+                    Map<String, Samples> engine = new LinkedHashMap<>();
+                    for (int r = 0; r < o.rounds(); r++) {
+                        // the SGEMM ceiling beside this case, so that conv/sgemm compares figures taken together
+                        ceiling.add(SgemmBench.seconds(CEILING_N, 1, 2));
+                        if (torch != null) peer.add(torch.conv(c, pass, warmup(o.warmup(), r), o.reps()));
+                        for (int b = 0; b < benches.size(); b++) {
+                            engine.computeIfAbsent(o.backends().get(b), k -> new Samples())
+                                    .add(benches.get(b).seconds(pass, warmup(o.warmup(), r), o.reps()));
+                        }
+                    }
+                    engine.forEach((name, s) -> report.conv(name, c, pass, s.gflops(c.flops())));
+                    if (torch != null) report.conv(BenchReport.TORCH, c, pass, peer.gflops(c.flops()));
+                }
+                report.convCeiling(c, ceiling.gflops(2.0 * CEILING_N * CEILING_N * CEILING_N));
+            } finally {
+                benches.forEach(ConvBench::close);
+            }
+            System.err.println("measured " + c.name());
+        }
+    }
+
+    private static void train(BenchOptions o, TorchPeer torch, BenchReport report, StringBuilder profiles) {
+        for (TrainCase c : TrainCase.ALL) {
+            List<TrainingBench> benches = new ArrayList<>();
+            try {
+                for (String name : o.backends()) benches.add(new TrainingBench(c, backend(name, o)));
+                Samples peer = new Samples();
+                Map<String, Samples> engine = new LinkedHashMap<>();
+                for (int r = 0; r < o.rounds(); r++) {
+                    if (torch != null) peer.add(torch.train(c, warmup(o.trainWarmup(), r), o.trainReps()));
+                    for (int b = 0; b < benches.size(); b++) {
+                        engine.computeIfAbsent(o.backends().get(b), k -> new Samples())
+                                .add(benches.get(b).seconds(warmup(o.trainWarmup(), r), o.trainReps()));
+                    }
+                }
+                engine.forEach((name, s) -> report.train(name, c, c.batch() / s.median()));
+                if (torch != null) report.train(BenchReport.TORCH, c, c.batch() / peer.median());
+            } finally {
+                benches.forEach(TrainingBench::close);
+            }
+            System.err.println("measured " + c.name());
+            if (o.profile()) {
+                for (String name : o.backends()) {
+                    profiles.append(name).append(' ').append(TrainingBench.profile(c, backend(name, o), o.trainWarmup(), o.trainReps()));
+                }
+            }
+        }
+    }
+
+    /** The full warm-up before the first round; one call before later ones (the other side's run evicted the caches). */
+    private static int warmup(int warmup, int round) { return round == 0 ? warmup : Math.min(warmup, 1); }
+
+    /** Timings gathered over rounds. */
+    private static final class Samples {
+        private final List<Double> seconds = new ArrayList<>();
+
+        void add(double[] s) { for (double v : s) seconds.add(v); }
+
+        double median() { return Timer.median(seconds.stream().mapToDouble(Double::doubleValue).toArray()); }
+
+        double gflops(double flops) { return flops / median() * 1e-9; }
+    }
+}

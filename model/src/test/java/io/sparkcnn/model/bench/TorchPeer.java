@@ -1,0 +1,86 @@
+package io.sparkcnn.model.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * PyTorch measuring beside the engine: bench/torch_bench.py in --serve mode, one JSON request
+ * per line on its stdin, one JSON reply per line on its stdout. The bench asks it for a block
+ * of timings right after each block of its own, so that both see the same machine load.
+ */
+final class TorchPeer implements AutoCloseable {
+    private final Process process;
+    private final Writer in;
+    private final BufferedReader out;
+    private final ObjectMapper json = new ObjectMapper();
+    private final JsonNode info;
+
+    TorchPeer(String python, Path script, int threads) throws IOException {
+        process = new ProcessBuilder(python, script.toString(), "--serve", "--threads", Integer.toString(threads))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        info = request(Map.of("kind", "info"));
+    }
+
+    /** torch version, threads and backend, for the report. */
+    String description() {
+        return info.path("version").asText() + ", " + info.path("threads").asInt() + " threads, " + info.path("backend").asText();
+    }
+
+    double[] sgemm(int n, int warmup, int reps) {
+        return seconds(Map.of("kind", "sgemm", "n", n, "warmup", warmup, "reps", reps));
+    }
+
+    double[] conv(ConvCase c, String pass, int warmup, int reps) {
+        return seconds(Map.of("kind", "conv", "case", c.name(), "pass", pass, "warmup", warmup, "reps", reps));
+    }
+
+    double[] train(TrainCase c, int warmup, int reps) {
+        return seconds(Map.of("kind", "train", "case", c.name(), "warmup", warmup, "reps", reps));
+    }
+
+    private double[] seconds(Map<String, Object> request) {
+        JsonNode r = request(request);
+        double[] s = new double[r.path("seconds").size()];
+        for (int i = 0; i < s.length; i++) s[i] = r.path("seconds").get(i).asDouble();
+        return s;
+    }
+
+    private JsonNode request(Map<String, Object> request) {
+        try {
+            in.write(json.writeValueAsString(new LinkedHashMap<>(request)) + "\n");
+            in.flush();
+            String line = out.readLine();
+            if (line == null) throw new IllegalStateException("the PyTorch script exited (see its output above)");
+            JsonNode r = json.readTree(line);
+            if (r.has("error")) throw new IllegalStateException("PyTorch script: " + r.path("error").asText());
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroy();
+        }
+    }
+}
