@@ -14,9 +14,9 @@ import io.sparkcnn.model.tensor.Shape;
 import java.util.SplittableRandom;
 
 /** A small CNN with every stateful kind of layer, and a learnable synthetic task for it. */
-final class SmallNets {
-    static final int SIDE = 8;
-    static final int CLASSES = 3;
+public final class SmallNets {
+    public static final int SIDE = 8;
+    public static final int CLASSES = 3;
 
     private SmallNets() {}
 
@@ -41,7 +41,7 @@ final class SmallNets {
     }
 
     /** count examples of (1,8,8) noise whose class is the brightest of three horizontal bands. */
-    static Data data(int count, long seed) {
+    public static Data data(int count, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] x = new float[count * SIDE * SIDE];
         float[] y = new float[count];
@@ -58,7 +58,7 @@ final class SmallNets {
         return new Data(x, y, count);
     }
 
-    record Data(float[] inputs, float[] labels, int count) {
+    public record Data(float[] inputs, float[] labels, int count) {
         int inputOffset(int example) { return example * SIDE * SIDE; }
     }
 }

@@ -14,12 +14,11 @@ import io.sparkcnn.model.losses.SoftmaxCrossEntropy;
 import io.sparkcnn.model.optim.Optimizer;
 import io.sparkcnn.model.optim.Sgd;
 import io.sparkcnn.model.tensor.Shape;
-
-import java.util.SplittableRandom;
+import io.sparkcnn.model.train.SmallNets;
 
 /** A small CNN with every kind of stateful layer, a learnable synthetic task, and a bare training loop. */
 final class TestNets {
-    static final int SIDE = 8, CLASSES = 3;
+    static final int SIDE = SmallNets.SIDE, CLASSES = SmallNets.CLASSES;
 
     private TestNets() {}
 
@@ -39,22 +38,10 @@ final class TestNets {
                 .build();
     }
 
-    /** count examples of (1,8,8) noise whose class is the brightest of three horizontal bands. */
+    /** count examples of SmallNets' synthetic task, as {inputs, labels}. */
     static float[][] bands(int count, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] x = new float[count * SIDE * SIDE];
-        float[] y = new float[count];
-        for (int e = 0; e < count; e++) {
-            int label = r.nextInt(CLASSES);
-            y[e] = label;
-            for (int i = 0; i < SIDE; i++) {
-                int band = Math.min(CLASSES - 1, i * CLASSES / SIDE);
-                for (int j = 0; j < SIDE; j++) {
-                    x[e * SIDE * SIDE + i * SIDE + j] = (float) (r.nextGaussian() * 0.5 + (band == label ? 1.0 : 0.0));
-                }
-            }
-        }
-        return new float[][]{x, y};
+        SmallNets.Data d = SmallNets.data(count, seed);
+        return new float[][]{d.inputs(), d.labels()};
     }
 
     /** A network with SGD momentum state, parameters from seed. */
