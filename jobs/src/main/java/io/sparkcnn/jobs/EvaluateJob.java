@@ -70,7 +70,7 @@ public final class EvaluateJob {
                 + " on '" + split + "'", false);
         try {
             DistributedScoring scoring = new DistributedScoring(sc, plan.split(split, "data.evalSplit"), plan.evalTransform(),
-                    partitions, cfg.integer("data.shuffleBlockRows"));
+                    partitions, cfg.decimal("eval.blockHeapFraction"));
             Evaluation e = scoring.evaluate(model, cfg.integer("model.classes"));
             Path out = new Path(checkpointDir, "evaluation-" + split + ".json");
             store.writeText(out, JSON.writeValueAsString(EvalCounts.report(e, split, checkpointDir.toString(),

@@ -28,7 +28,13 @@ import java.util.Arrays;
 public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, NetworkSpec network,
                       ImageTransform trainTransform, ImageTransform evalTransform) {
 
-    public static JobPlan prepare(JobConfig cfg, Configuration hadoop) {
+    /** The plan of evaluate and predict. */
+    public static JobPlan prepare(JobConfig cfg, Configuration hadoop) { return prepare(cfg, hadoop, false); }
+
+    /** The plan of train: also checks that the training split gives every worker a full minibatch. */
+    public static JobPlan prepareTraining(JobConfig cfg, Configuration hadoop) { return prepare(cfg, hadoop, true); }
+
+    private static JobPlan prepare(JobConfig cfg, Configuration hadoop, boolean training) {
         String dataRoot = cfg.string("data.path");
         Manifest manifest = readManifest(dataRoot, hadoop);
         if (manifest.task() != Task.CLASSIFICATION) {
@@ -80,8 +86,22 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         } catch (IllegalArgumentException e) {
             throw new ConfigException("data.mean", e.getMessage());
         }
-        checkWritable(cfg.string("run.dir"), hadoop);
-        return new JobPlan(cfg, manifest, dataRoot, network, train, eval);
+        JobPlan plan = new JobPlan(cfg, manifest, dataRoot, network, train, eval);
+        if (training) plan.trainingSplit();
+        checkWritable(cfg.string("run.dir"), hadoop); // the first side effect: it creates run.dir
+        return plan;
+    }
+
+    /** The training split, checked to hold at least one minibatch per worker. */
+    public SplitIndex trainingSplit() {
+        SplitIndex train = split(config.string("data.trainSplit"), "data.trainSplit");
+        int workers = config.integer("train.workers");
+        int batch = config.integer("train.batchSizePerWorker");
+        if (train.rows() / workers < batch) {
+            throw new ConfigException("train.batchSizePerWorker", "split '" + train.split() + "' has " + train.rows()
+                    + " rows: " + workers + " workers x batch " + batch + " needs at least " + (long) workers * batch);
+        }
+        return train;
     }
 
     /** The rows of a split; the setting named is the one that chose the split. */

@@ -35,7 +35,7 @@ public final class PredictJob {
                 + l.dir().getName(), false);
         try {
             DistributedScoring scoring = new DistributedScoring(sc, plan.split(split, "predict.split"), plan.evalTransform(),
-                    partitions, cfg.integer("data.shuffleBlockRows"));
+                    partitions, cfg.decimal("eval.blockHeapFraction"));
             scoring.predict(spark, EvaluateJob.scoringModel(plan, l.checkpoint().params(), l.checkpoint().buffers()),
                     cfg.integer("predict.topK")).write().mode(SaveMode.Overwrite).parquet(out);
         } finally {

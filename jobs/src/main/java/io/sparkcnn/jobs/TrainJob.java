@@ -49,13 +49,9 @@ public final class TrainJob {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         LOG.info("replica placement: {}", ReplicaPlacement.check(sc.getConf(), cfg.string("backend.kind")));
 
-        SplitIndex train = plan.split(cfg.string("data.trainSplit"), "data.trainSplit");
+        SplitIndex train = plan.trainingSplit();
         int workers = cfg.integer("train.workers");
         int batch = cfg.integer("train.batchSizePerWorker");
-        if (train.rows() / workers < batch) {
-            throw new ConfigException("train.batchSizePerWorker", "split '" + train.split() + "' has " + train.rows()
-                    + " rows: " + workers + " workers x batch " + batch + " needs at least " + (long) workers * batch);
-        }
         BackendChoice backend = new BackendChoice(cfg.string("backend.kind"), cfg.bool("backend.strict"), cfg.integer("backend.threads"));
         TrainerConfig trainer = cfg.trainerConfig();
         ModelRecipe recipe = ModelRecipe.of(plan.network(), trainer, batch, backend);

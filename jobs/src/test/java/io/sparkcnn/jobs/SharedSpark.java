@@ -27,6 +27,6 @@ public abstract class SharedSpark {
     @AfterAll
     void stopSpark() {
         if (spark != null) spark.stop();
-        io.sparkcnn.jobs.train.ReplicaPool.clear();
+        io.sparkcnn.jobs.train.ReplicaPool.shared().clear();
     }
 }

@@ -31,7 +31,7 @@ abstract class JobCommand implements Callable<Integer> {
     public Integer call() {
         JobConfig cfg = JobConfig.load(config, overrides);
         SparkConf sparkConf = new SparkConf();
-        JobPlan plan = JobPlan.prepare(cfg, hadoopConf(sparkConf));
+        JobPlan plan = plan(cfg, hadoopConf(sparkConf));
         SparkSession.Builder builder = SparkSession.builder().appName(cfg.string("run.name"));
         if (!sparkConf.contains("spark.master")) {
             // run straight from java (not spark-submit): local mode with a thread per worker
@@ -46,6 +46,9 @@ abstract class JobCommand implements Callable<Integer> {
     }
 
     abstract int run(SparkSession spark, JobPlan plan);
+
+    /** Checks the settings and the data; nothing is written before it returns but the run directory. */
+    JobPlan plan(JobConfig cfg, Configuration hadoop) { return JobPlan.prepare(cfg, hadoop); }
 
     /** spark.hadoop.* settings apply to the checks made before the session exists, as they will after. */
     private static Configuration hadoopConf(SparkConf conf) {

@@ -2,6 +2,8 @@ package io.sparkcnn.jobs.cli;
 
 import io.sparkcnn.jobs.JobPlan;
 import io.sparkcnn.jobs.TrainJob;
+import io.sparkcnn.jobs.config.JobConfig;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,6 +12,9 @@ import picocli.CommandLine.Option;
 final class TrainCommand extends JobCommand {
     @Option(names = "--resume", description = "Continue from the newest complete checkpoint under run.dir (damaged ones are skipped).")
     boolean resume;
+
+    @Override
+    JobPlan plan(JobConfig cfg, Configuration hadoop) { return JobPlan.prepareTraining(cfg, hadoop); }
 
     @Override
     int run(SparkSession spark, JobPlan plan) {

@@ -45,9 +45,29 @@ public final class JobConfig implements Serializable {
         Config base = ConfigFactory.empty();
         if (file != null) {
             if (!file.isFile()) throw new ConfigException("--config", "no such file " + file);
-            base = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+            try {
+                base = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+                return of(base, overrides);
+            } catch (com.typesafe.config.ConfigException e) {
+                throw fileError(file, e);
+            }
         }
         return of(base, overrides);
+    }
+
+    /**
+     * A HOCON syntax error (or an unresolved substitution) as "file: line: reason", named by
+     * the file (or the included file) it is in; Typesafe's own message starts with its origin.
+     */
+    static ConfigException fileError(File file, com.typesafe.config.ConfigException e) {
+        com.typesafe.config.ConfigOrigin origin = e.origin();
+        String name = origin != null && origin.filename() != null ? origin.filename() : file.toString();
+        String reason = e.getMessage();
+        if (origin != null && reason.startsWith(origin.description() + ": ")) {
+            reason = reason.substring(origin.description().length() + 2);
+        }
+        int line = origin == null ? -1 : origin.lineNumber();
+        return new ConfigException(name, (line > 0 ? line + ": " : "") + reason);
     }
 
     /** Parses HOCON text (a checkpoint's recorded config) with overrides on top. */

@@ -84,6 +84,7 @@ public final class JobSettings {
             integer("eval.batchSize", 256, 1, BIG, "Batch size of evaluate and predict."),
             string("eval.checkpoint", "", "Checkpoint directory to evaluate or predict with; empty takes the newest complete one under run.dir."),
             integer("eval.partitions", 0, 0, BIG, "Partitions of the evaluation data; 0 uses train.workers."),
+            decimal("eval.blockHeapFraction", 0.1, 0.001, 0.5, "Share of an executor's JVM heap that evaluate and predict fill with one block of decoded rows, split among the executor's task slots; the block's row count follows from it (a whole number of eval.batchSize when one fits)."),
             uri("predict.output", "", "URI of the Parquet written by predict; empty writes predictions-<split> in the checkpoint directory."),
             string("predict.split", "test", "Split predict runs on."),
             integer("predict.topK", 5, 1, 1000, "Classes (with scores) written per row by predict."));

@@ -23,7 +23,7 @@ import java.util.List;
 /**
  * Evaluation and prediction spread over P partitions of a split: the model goes out once as
  * a broadcast, each task scores its contiguous range of rows with the deterministic
- * evaluation transform, and only counts (evaluate) or one small row per example (predict)
+ * evaluation transform, a block at a time sized to a share of the executor's heap, and only counts (evaluate) or one small row per example (predict)
  * come back.
  */
 public final class DistributedScoring {
@@ -31,16 +31,17 @@ public final class DistributedScoring {
     private final SplitIndex index;
     private final ImageTransform transform;
     private final int partitions;
-    private final int blockRows;
+    private final double blockHeapFraction;
     private final SerializableConfiguration hadoopConf;
 
+    /** @param blockHeapFraction share of an executor's heap a task's block of decoded rows may take ({@link BlockBudget}) */
     public DistributedScoring(JavaSparkContext sc, SplitIndex index, ImageTransform transform, int partitions,
-                              int blockRows) {
+                              double blockHeapFraction) {
         this.sc = sc;
         this.index = index;
         this.transform = transform;
         this.partitions = (int) Math.max(1, Math.min(partitions, index.rows()));
-        this.blockRows = blockRows;
+        this.blockHeapFraction = blockHeapFraction;
         this.hadoopConf = new SerializableConfiguration(sc.hadoopConfiguration());
     }
 
@@ -50,12 +51,14 @@ public final class DistributedScoring {
         try {
             SplitIndex idx = index;
             ImageTransform tf = transform;
-            int parts = partitions, block = blockRows;
+            int parts = partitions;
+            double heapShare = blockHeapFraction;
             SerializableConfiguration conf = hadoopConf;
             JavaRDD<EvalCounts> counts = sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, it) -> {
                 Network net = bc.value().build(TaskResources.cpus(), TaskResources.gpuIndex());
                 try {
                     Evaluator evaluator = new Evaluator(net);
+                    int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), tf.inputSize(), net.batch());
                     Evaluation[] total = {Evaluation.empty(classes)};
                     EvalRows.forEach(idx, conf.value(), tf, p, parts, block, b ->
                             total[0] = total[0].merge(evaluator.evaluate(b.inputs(), 0, b.labels(), 0, b.labels().length)));
@@ -75,13 +78,15 @@ public final class DistributedScoring {
         Broadcast<ScoringModel> bc = sc.broadcast(model);
         SplitIndex idx = index;
         ImageTransform tf = transform;
-        int parts = partitions, block = blockRows;
+        int parts = partitions;
+        double heapShare = blockHeapFraction;
         SerializableConfiguration conf = hadoopConf;
         JavaRDD<Row> rows = sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, it) -> {
             Network net = bc.value().build(TaskResources.cpus(), TaskResources.gpuIndex());
             List<Row> out = new ArrayList<>();
             try {
                 Predictions predictions = new Predictions(net, topK);
+                int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), tf.inputSize(), net.batch());
                 EvalRows.forEach(idx, conf.value(), tf, p, parts, block, b -> predictions.score(b, out));
             } finally {
                 net.close();

@@ -30,6 +30,8 @@ public final class ParameterAveraging {
     private final Trainer driverTrainer;
     private final float[] initialOptimizerState;
     private final TrainingState initial;
+    /** Names this run's replicas and feeds in the executors' pools, so a later run evicts them. */
+    private final String runId = java.util.UUID.randomUUID().toString();
 
     public ParameterAveraging(JavaSparkContext sc, TrainingSource source, ModelRecipe recipe, DriverSettings settings,
                               String jobPrefix) {
@@ -91,7 +93,7 @@ public final class ParameterAveraging {
         long put = System.nanoTime() - t0;
         WorkerOutput sum;
         try {
-            RoundWorker worker = new RoundWorker(source, recipe, settings.workers(), settings.seed(),
+            RoundWorker worker = new RoundWorker(runId, source, recipe, settings.workers(), settings.seed(),
                     settings.averageOptimizerState());
             List<Integer> ids = new ArrayList<>();
             for (int w = 0; w < settings.workers(); w++) ids.add(w);

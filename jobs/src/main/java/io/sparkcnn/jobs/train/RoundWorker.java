@@ -1,5 +1,6 @@
 package io.sparkcnn.jobs.train;
 
+import io.sparkcnn.model.backend.DropoutHash;
 import io.sparkcnn.model.graph.Network;
 import io.sparkcnn.model.train.NonFiniteLossException;
 import io.sparkcnn.model.train.Trainer;
@@ -13,19 +14,23 @@ import java.util.List;
  * One worker's part of a round, run as one Spark task on an executor: take the broadcast
  * model, run the round's minibatches from the worker's own data cursor through the engine's
  * Trainer, and return one vector (parameters + buffers [+ optimizer state], or gradients +
- * buffers). A non-finite loss is returned as a failure naming the worker and the step,
+ * buffers). Each worker draws its own dropout masks ({@link DropoutHash#workerSeed}). A
+ * non-finite loss is returned as a failure naming the worker and the step,
  * rather than thrown, so Spark does not retry a deterministic failure.
  */
 final class RoundWorker implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    private final String run;
     private final TrainingSource source;
     private final ModelRecipe recipe;
     private final int workers;
     private final long seed;
     private final boolean averageOptimizerState;
 
-    RoundWorker(TrainingSource source, ModelRecipe recipe, int workers, long seed, boolean averageOptimizerState) {
+    /** @param run identifies the run (the driver's loop) whose replicas and feeds the executors cache */
+    RoundWorker(String run, TrainingSource source, ModelRecipe recipe, int workers, long seed, boolean averageOptimizerState) {
+        this.run = run;
         this.source = source;
         this.recipe = recipe;
         this.workers = workers;
@@ -39,8 +44,9 @@ final class RoundWorker implements Serializable {
         long fetch = System.nanoTime() - fetchStart;
         String modelKey = recipe.key();
         String feedKey = source.id() + "/" + worker + "/" + workers + "/" + recipe.batch() + "/" + seed;
-        Trainer trainer = ReplicaPool.borrowTrainer(modelKey);
-        BatchFeed feed = ReplicaPool.borrowFeed(feedKey);
+        ReplicaPool pool = ReplicaPool.shared();
+        Trainer trainer = pool.borrowTrainer(run, modelKey);
+        BatchFeed feed = pool.borrowFeed(run, feedKey);
         try {
             long start = System.nanoTime();
             if (trainer == null) trainer = recipe.build(TaskResources.cpus(), TaskResources.gpuIndex());
@@ -50,8 +56,8 @@ final class RoundWorker implements Serializable {
                     : gradientStep(worker, in, trainer, feed, fetch, start);
             return List.of(out).iterator();
         } finally {
-            if (trainer != null) ReplicaPool.giveBackTrainer(modelKey, trainer);
-            if (feed != null) ReplicaPool.giveBackFeed(feedKey, feed);
+            if (trainer != null) pool.giveBackTrainer(run, modelKey, trainer);
+            if (feed != null) pool.giveBackFeed(run, feedKey, feed);
         }
     }
 
@@ -62,6 +68,7 @@ final class RoundWorker implements Serializable {
         net.setBuffers(in.buffers());
         trainer.setOptimizerState(in.optimizerState());
         trainer.setStep(in.step());
+        net.setDropoutSeed(DropoutHash.workerSeed(seed, worker)); // replicas are pooled: set it every round
         float[] x = new float[recipe.batch() * net.inputSize()];
         float[] y = new float[recipe.batch() * net.targetSize()];
         double lossSum = 0;
@@ -86,7 +93,7 @@ final class RoundWorker implements Serializable {
         System.arraycopy(opt, 0, v, p + b, opt.length);
         long compute = System.nanoTime() - start;
         return new WorkerOutput(worker, v, List.of(new WorkerStats(worker, TaskResources.executorId(), done, lossSum,
-                (long) done * recipe.batch(), fetch, compute, failure)));
+                (long) done * recipe.batch(), fetch, compute, TaskResources.attempt(), failure)));
     }
 
     // one minibatch's gradient at the broadcast model -> grads | buffers
@@ -95,6 +102,7 @@ final class RoundWorker implements Serializable {
         net.setParams(in.params());
         net.setBuffers(in.buffers());
         trainer.setStep(in.step());
+        net.setDropoutSeed(DropoutHash.workerSeed(seed, worker));
         float[] x = new float[recipe.batch() * net.inputSize()];
         float[] y = new float[recipe.batch() * net.targetSize()];
         feed.fill(in.epoch(), in.stepInEpoch(), x, y);
@@ -113,6 +121,6 @@ final class RoundWorker implements Serializable {
         System.arraycopy(net.buffers(), 0, v, p, b);
         long compute = System.nanoTime() - start;
         return new WorkerOutput(worker, v, List.of(new WorkerStats(worker, TaskResources.executorId(), done, loss,
-                (long) done * recipe.batch(), fetch, compute, failure)));
+                (long) done * recipe.batch(), fetch, compute, TaskResources.attempt(), failure)));
     }
 }

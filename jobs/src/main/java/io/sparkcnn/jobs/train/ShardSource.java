@@ -98,5 +98,12 @@ public final class ShardSource implements TrainingSource {
                 targets[i] = label;
             }
         }
+
+        @Override
+        public void close() {
+            rows = null;
+            rowOrder = null;
+            loadedBlock = -1;
+        }
     }
 }

@@ -26,6 +26,24 @@ public final class TaskResources {
         }
     }
 
+    /** The running task's attempt number: 0, or how many attempts of it failed or were lost before. */
+    public static int attempt() {
+        TaskContext tc = TaskContext.get();
+        return tc == null ? 0 : tc.attemptNumber();
+    }
+
+    /**
+     * Tasks this executor can run at once: spark.executor.cores (or, when unset, as in local
+     * mode, the machine's processors) over spark.task.cpus. An upper bound in local[N] mode.
+     */
+    public static int slots() {
+        SparkEnv env = SparkEnv.get();
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (env == null) return cores;
+        int executorCores = env.conf().getInt("spark.executor.cores", cores);
+        return Math.max(1, executorCores / Math.max(1, env.conf().getInt("spark.task.cpus", 1)));
+    }
+
     public static String executorId() {
         SparkEnv env = SparkEnv.get();
         return env == null ? "local" : env.executorId();

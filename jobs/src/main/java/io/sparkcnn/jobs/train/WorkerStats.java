@@ -6,10 +6,11 @@ import java.io.Serializable;
  * What one worker reports about its part of a round: where it ran, its loss, and where the
  * time went (fetching the broadcast, computing), so a straggler is visible.
  *
+ * @param attempt the Spark task attempt (0 first; more when a task was lost, e.g. with its executor, and re-run)
  * @param failure null, or why the worker stopped (a non-finite loss), naming the step
  */
 public record WorkerStats(int worker, String executor, int batches, double lossSum, long examples,
-                          long broadcastFetchNanos, long computeNanos, String failure) implements Serializable {
+                          long broadcastFetchNanos, long computeNanos, int attempt, String failure) implements Serializable {
 
     public double meanLoss() { return batches == 0 ? Double.NaN : lossSum / batches; }
 }
