@@ -7,7 +7,7 @@ import org.apache.spark.SparkConf;
  * Refuses Spark settings that would run several CPU model replicas in one executor JVM (they
  * would fight over its cores and its memory): one training task per executor using all of
  * its cores (spark.task.cpus = spark.executor.cores, BigDL's choice), or one task per GPU
- * with one GPU per executor (Aparapi runs every OpenCL kernel of a JVM under one lock).
+ * with one GPU per executor (the JVM's heap and cores then serve that one replica).
  * Local mode runs every worker in one JVM by design and is accepted for development.
  */
 public final class ReplicaPlacement {
@@ -28,8 +28,8 @@ public final class ReplicaPlacement {
             double execGpus = conf.getDouble("spark.executor.resource.gpu.amount", 0);
             if (taskGpus != 1 || execGpus != 1) {
                 throw new ConfigException("spark.executor.resource.gpu.amount", "set spark.executor.resource.gpu.amount=1 and "
-                        + "spark.task.resource.gpu.amount=1 (got " + execGpus + " and " + taskGpus + "): Aparapi runs every "
-                        + "OpenCL kernel of a JVM under one global lock, so an executor drives one GPU with one task");
+                        + "spark.task.resource.gpu.amount=1 (got " + execGpus + " and " + taskGpus + "): one training task "
+                        + "per executor drives one GPU, the executor's cores and heap serving its replica and data block");
             }
         }
         if (!conf.contains("spark.executor.cores")) {

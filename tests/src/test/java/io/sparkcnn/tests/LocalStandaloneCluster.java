@@ -57,15 +57,18 @@ final class LocalStandaloneCluster implements AutoCloseable {
 
     String url() { return url; }
 
-    /** Starts spark-submit (Spark's SparkSubmit class, the driver in this process) for a sparkcnn command. */
-    Process submit(Path log, List<String> args) throws IOException {
+    /** Starts spark-submit (Spark's SparkSubmit class, the driver in this process) for a sparkcnn command, UI off. */
+    Process submit(Path log, List<String> args) throws IOException { return submit(log, args, -1); }
+
+    /** The same with the driver's UI (and its REST API) on uiPort, when uiPort > 0. */
+    Process submit(Path log, List<String> args, int uiPort) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx1g"));
         cmd.addAll(opens());
         cmd.addAll(List.of("-cp", dist.resolve("jars") + "/*", "org.apache.spark.deploy.SparkSubmit",
                 "--master", url, "--conf", "spark.executor.cores=1", "--conf", "spark.task.cpus=1",
                 "--conf", "spark.executor.memory=768m", "--conf", "spark.executorEnv.SPARK_SCALA_VERSION=2.13",
                 "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", opens()),
-                "--conf", "spark.ui.enabled=false",
+                "--conf", uiPort > 0 ? "spark.ui.port=" + uiPort : "spark.ui.enabled=false",
                 "--class", "io.sparkcnn.jobs.cli.SparkCnn", dist.resolve("jars").resolve(APP_JAR).toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -91,6 +94,22 @@ final class LocalStandaloneCluster implements AutoCloseable {
         }
         return pids;
     }
+
+    /** The PID of this cluster's executor JVM with this Spark executor id, or -1. */
+    long executorPid(String executorId) throws IOException {
+        for (long pid : executorPids()) {
+            try {
+                List<String> argv = List.of(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0"));
+                int at = argv.indexOf("--executor-id");
+                if (at >= 0 && at + 1 < argv.size() && argv.get(at + 1).equals(executorId)) return pid;
+            } catch (IOException e) {
+                // it ended while we looked
+            }
+        }
+        return -1;
+    }
+
+    static int freeUiPort() throws IOException { return freePort(); }
 
     @Override
     public void close() throws IOException, InterruptedException {

@@ -8,10 +8,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -21,10 +30,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The training job submitted with spark-submit to a real standalone cluster (master and two
  * workers as separate JVMs, from deploy/local/cluster.sh): it trains with one executor JVM per
- * worker, and when an executor JVM is killed mid-run the job still finishes with the same final
- * parameters as the fault-free run.
+ * worker, and when an executor JVM is killed while it runs a round's task, the task is re-run
+ * (its second attempt is recorded in the round's metrics) and the job finishes with the same
+ * final parameters as the fault-free run.
  */
 class StandaloneClusterTest extends SharedSpark {
+    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path tmp;
     private LocalStandaloneCluster cluster;
@@ -35,7 +46,7 @@ class StandaloneClusterTest extends SharedSpark {
     void startCluster() throws Exception {
         shards = TinyShards.write(spark, tmp.resolve("shards").toUri().toString(), 640, 64);
         network = tmp.resolve("tinycnn.conf");
-        Files.writeString(network, TinyShards.networkConfig());
+        Files.writeString(network, NETWORK);
         cluster = LocalStandaloneCluster.start(tmp);
     }
 
@@ -44,11 +55,32 @@ class StandaloneClusterTest extends SharedSpark {
         if (cluster != null) cluster.close();
     }
 
+    /**
+     * A CNN wide enough that a task (k minibatches) takes a good part of a second, so that a kill
+     * aimed at a running task lands inside it rather than between rounds.
+     */
+    private static final String NETWORK = """
+            network {
+              name = widecnn
+              input = [1, 12, 12]
+              layers = [
+                { type = conv2d, name = conv1, filters = 32, kernel = 3, padding = 1 }
+                { type = relu }
+                { type = conv2d, name = conv2, filters = 64, kernel = 3, padding = 1 }
+                { type = relu }
+                { type = maxpool2d, kernel = 2 }
+                { type = flatten }
+                { type = dense, units = 4 }
+              ]
+              loss { type = softmax_cross_entropy }
+            }
+            """;
+
     private List<String> trainArgs(String run) {
         List<String> a = new ArrayList<>(List.of("train"));
         for (String s : List.of("run.dir=" + tmp.resolve(run).toUri(), "data.path=" + shards, "model.file=" + network,
-                "model.input=[1, 12, 12]", "model.classes=4", "train.workers=2", "train.batchSizePerWorker=8",
-                "train.averagingFrequency=2", "train.epochs=2", "train.checkpointEvery=10", "trainer.learningRate=0.05",
+                "model.input=[1, 12, 12]", "model.classes=4", "train.workers=2", "train.batchSizePerWorker=16",
+                "train.averagingFrequency=5", "train.epochs=2", "train.checkpointEvery=10", "trainer.learningRate=0.05",
                 "trainer.momentum=0.9", "backend.kind=cpu", "backend.threads=1", "data.shuffleBlockRows=64",
                 "train.evaluateAtEnd=false")) {
             a.add("--set");
@@ -76,33 +108,85 @@ class StandaloneClusterTest extends SharedSpark {
         }
     }
 
+    /** Task attempts recorded per worker in a metrics file, one list per round. */
+    private static List<List<Integer>> attempts(Path metrics) throws IOException {
+        List<List<Integer>> out = new ArrayList<>();
+        for (String line : Files.readAllLines(metrics)) {
+            List<Integer> round = new ArrayList<>();
+            for (JsonNode w : JSON.readTree(line).get("perWorker")) round.add(w.get("attempt").asInt());
+            out.add(round);
+        }
+        return out;
+    }
+
+    /** The id of an executor running a task now, from the driver's REST API, or null. */
+    private static String executorWithARunningTask(HttpClient http, int uiPort) {
+        try {
+            String base = "http://127.0.0.1:" + uiPort + "/api/v1/applications";
+            JsonNode apps = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            if (!apps.isArray() || apps.isEmpty()) return null;
+            String app = apps.get(0).get("id").asText();
+            JsonNode executors = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/" + app + "/executors"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+            for (JsonNode e : executors) {
+                if (!e.get("id").asText().equals("driver") && e.get("activeTasks").asInt() > 0) return e.get("id").asText();
+            }
+            return null;
+        } catch (IOException e) {
+            return null; // the UI is not up yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     @Test
-    void anExecutorKilledMidRunChangesNothingInTheResult() throws Exception {
+    void anExecutorKilledInsideARoundLosesATaskThatIsRerunAndChangesNothingInTheResult() throws Exception {
         Path cleanLog = tmp.resolve("clean.log");
         awaitSuccess(cluster.submit(cleanLog, trainArgs("clean")), cleanLog);
-        List<String> rounds = Files.readAllLines(tmp.resolve("clean/metrics/rounds-000000000001.jsonl"));
-        // 640 rows / (2 x 8) = 40 minibatches per epoch, k = 2: 20 rounds per epoch
-        assertEquals(40, rounds.size());
-        assertTrue(rounds.get(0).contains("\"executor\":\"0\"") && rounds.get(0).contains("\"executor\":\"1\"")
-                || rounds.get(0).contains("\"executor\":\"1\"") && rounds.get(0).contains("\"executor\":\"0\""),
+        Path cleanMetrics = tmp.resolve("clean/metrics/rounds-000000000001.jsonl");
+        List<String> rounds = Files.readAllLines(cleanMetrics);
+        // 640 rows / (2 x 16) = 20 minibatches per epoch, k = 5: 4 rounds per epoch
+        assertEquals(8, rounds.size());
+        assertTrue(rounds.get(0).contains("\"executor\":\"0\"") && rounds.get(0).contains("\"executor\":\"1\""),
                 "two executor JVMs trained: " + rounds.get(0));
+        for (List<Integer> a : attempts(cleanMetrics)) assertEquals(List.of(0, 0), a, "a fault-free run retries nothing");
 
+        int uiPort = LocalStandaloneCluster.freeUiPort();
         Path faultyLog = tmp.resolve("faulty.log");
-        Process faulty = cluster.submit(faultyLog, trainArgs("faulty"));
+        Process faulty = cluster.submit(faultyLog, trainArgs("faulty"), uiPort);
         Path metrics = tmp.resolve("faulty/metrics/rounds-000000000001.jsonl");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-        while ((!Files.exists(metrics) || Files.readAllLines(metrics).size() < 5) && faulty.isAlive()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+        String victim = null;
+        int roundsBefore = 0;
+        // after the first two rounds, kill the JVM of an executor while the driver reports a task running on it
+        while (victim == null && faulty.isAlive() && System.nanoTime() < deadline) {
+            roundsBefore = Files.exists(metrics) ? Files.readAllLines(metrics).size() : 0;
+            String busy = roundsBefore >= 2 ? executorWithARunningTask(http, uiPort) : null;
+            long pid = busy == null ? -1 : cluster.executorPid(busy);
+            if (pid > 0) {
+                new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+                victim = busy;
+            } else {
+                Thread.sleep(roundsBefore >= 2 ? 2 : 100);
+            }
         }
-        List<Long> executors = cluster.executorPids();
-        assertEquals(2, executors.size(), "executor JVMs found: " + executors);
-        int roundsBefore = Files.readAllLines(metrics).size();
-        assertTrue(roundsBefore < 40, "the run ended before the kill");
-        new ProcessBuilder("kill", "-9", Long.toString(executors.get(0))).start().waitFor();
+        assertTrue(victim != null, "no executor was caught running a task; the run "
+                + (faulty.isAlive() ? "is still running" : "ended") + ":\n" + tail(faultyLog));
+        assertTrue(roundsBefore < 8, "the run ended before the kill");
         awaitSuccess(faulty, faultyLog);
-        assertTrue(Files.readString(faultyLog).contains("lost") || Files.readString(faultyLog).contains("Lost"),
-                "the driver saw the executor go: " + tail(faultyLog));
+
+        // the killed executor's task was lost and ran again: its second attempt is in that round's metrics
+        List<List<Integer>> attempts = attempts(metrics);
+        assertEquals(8, attempts.size());
+        int retriedRound = -1;
+        for (int r = 0; r < attempts.size() && retriedRound < 0; r++) {
+            if (attempts.get(r).stream().anyMatch(a -> a > 0)) retriedRound = r + 1;
+        }
+        assertTrue(retriedRound > roundsBefore, "no task attempt after the first was recorded after round " + roundsBefore
+                + " (executor " + victim + " killed): " + attempts);
         assertArrayEquals(finalParams("clean"), finalParams("faulty"));
     }
 }

@@ -6,11 +6,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import io.sparkcnn.model.data.Manifest;
+import io.sparkcnn.model.data.Task;
+
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SparkCnnTest {
@@ -57,5 +66,37 @@ class SparkCnnTest {
         String[] r = run("evaluate", "-s", "run.dir=" + tmp.toUri(), "-s", "data.path=" + tmp.resolve("nothing").toUri());
         assertEquals(Integer.toString(SparkCnn.CONFIG_ERROR), r[0]);
         assertTrue(r[2].contains("data.path") && r[2].contains("_manifest.json"), r[2]);
+    }
+
+    @Test
+    void aConfigFileWithASyntaxErrorExitsWithCode2NamingTheFileAndLine(@TempDir Path tmp) throws IOException {
+        Path conf = tmp.resolve("broken.conf");
+        Files.writeString(conf, "train {\n  workers = 2\n  epochs = [1, \n");
+        String[] r = run("train", "--config", conf.toString());
+        assertEquals(Integer.toString(SparkCnn.CONFIG_ERROR), r[0], r[2]);
+        assertTrue(r[2].startsWith("error: " + conf + ": "), r[2]);
+        assertTrue(r[2].matches("(?s)error: \\S+: [0-9]+: .+"), r[2]);
+        assertFalse(r[2].contains("\tat ") || r[2].contains("com.typesafe"), "a stack trace: " + r[2]);
+        assertEquals(1, r[2].strip().lines().count(), r[2]);
+    }
+
+    @Test
+    void aBatchTooLargeForTheSplitIsRefusedBeforeTheRunDirectoryExists(@TempDir Path tmp) throws IOException {
+        // a manifest is all the plan reads: 10 training rows, and 2 workers x batch 8 need 16
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        Manifest m = new Manifest(Manifest.FORMAT_VERSION, "tiny", Task.CLASSIFICATION, "2026-01-01T00:00:00Z", 0, 1,
+                Map.of(), Map.of(0, "a", 1, "b"), Map.of("train", new Manifest.SplitCounts(10, Map.of())),
+                Map.of("train", new Manifest.ChannelStats(new double[] {0.5}, new double[] {0.2}, 1)),
+                List.of(new Manifest.Shard("split=train/part-0.parquet", "train", 10, 100, "-")), List.of(), null);
+        try (OutputStream out = Files.newOutputStream(data.resolve(Manifest.FILE_NAME))) {
+            m.write(out);
+        }
+        Path runDir = tmp.resolve("run");
+        String[] r = run("train", "-s", "run.dir=" + runDir.toUri(), "-s", "data.path=" + data.toUri(),
+                "-s", "model.classes=2", "-s", "train.workers=2", "-s", "train.batchSizePerWorker=8");
+        assertEquals(Integer.toString(SparkCnn.CONFIG_ERROR), r[0], r[2]);
+        assertTrue(r[2].contains("train.batchSizePerWorker") && r[2].contains("needs at least 16"), r[2]);
+        assertFalse(Files.exists(runDir), "the refused run left " + runDir);
     }
 }

@@ -27,4 +27,11 @@ public final class TinyNet {
         if (optimizer.equals("sgd")) t = t.with("momentum", 0.9);
         return ModelRecipe.of(spec(), t, batch, new BackendChoice("cpu", false, 1));
     }
+
+    /** Plain SGD (no momentum): a step proportional to the gradient, so its scale shows. */
+    public static ModelRecipe plainSgd(int batch) {
+        TrainerConfig t = TrainerConfig.defaults().with("optimizer", "sgd").with("learningRate", 0.2).with("momentum", 0.0)
+                .with("seed", 7L);
+        return ModelRecipe.of(spec(), t, batch, new BackendChoice("cpu", false, 1));
+    }
 }

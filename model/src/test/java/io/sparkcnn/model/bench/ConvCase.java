@@ -7,7 +7,7 @@ import java.util.List;
 /** One benchmarked Conv2d shape; the PyTorch script (bench/torch_bench.py) uses the same names and shapes. */
 record ConvCase(String name, ConvGeom geom) {
 
-    /** The shapes issue 2 names. */
+    /** The shapes of the performance targets (docs/benchmarks.md). */
     static final List<ConvCase> ALL = List.of(
             new ConvCase("3x3 64->64 56x56 N=8", ConvGeom.conv2d(8, 64, 56, 56, 64, 3, 1, 1, 1, 1)),
             new ConvCase("3x3 128->128 28x28 N=8", ConvGeom.conv2d(8, 128, 28, 28, 128, 3, 1, 1, 1, 1)),

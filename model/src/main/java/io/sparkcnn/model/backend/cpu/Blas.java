@@ -35,7 +35,7 @@ public final class Blas {
                     * Convolutions will be 10-80x slower than with native OpenBLAS.
                     * Install it on every machine (Debian/Ubuntu: apt-get install libopenblas0-pthread)
                     * and keep net.sourceforge.f2j:arpack_combined_all on the class path (netlib's JNI
-                    * glue needs it). Figures: shared DESIGN.md, docs/benchmarks.md.
+                    * glue needs it). Figures: docs/benchmarks.md.
                     ************************************************************************""",
                     BLAS_INSTANCE.getClass().getSimpleName(), LIBRARY);
         }
