@@ -4,6 +4,9 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /** What the running Spark task was given: its cores, its GPU, its executor. */
 public final class TaskResources {
     private TaskResources() {}
@@ -33,16 +36,21 @@ public final class TaskResources {
     }
 
     /**
-     * Tasks this executor can run at once: spark.executor.cores (or, when unset, as in local
-     * mode, the machine's processors) over spark.task.cpus. An upper bound in local[N] mode.
+     * Tasks this executor can run at once: its cores over spark.task.cpus, the cores being N
+     * of local[N] in local mode, else spark.executor.cores (the machine's processors when unset).
      */
     public static int slots() {
         SparkEnv env = SparkEnv.get();
-        int cores = Runtime.getRuntime().availableProcessors();
-        if (env == null) return cores;
-        int executorCores = env.conf().getInt("spark.executor.cores", cores);
-        return Math.max(1, executorCores / Math.max(1, env.conf().getInt("spark.task.cpus", 1)));
+        int processors = Runtime.getRuntime().availableProcessors();
+        if (env == null) return processors;
+        Matcher local = LOCAL_MASTER.matcher(env.conf().get("spark.master", ""));
+        int cores = !local.matches() ? env.conf().getInt("spark.executor.cores", processors)
+                : local.group(1) == null ? 1 : local.group(1).equals("*") ? processors : Integer.parseInt(local.group(1));
+        return Math.max(1, cores / Math.max(1, env.conf().getInt("spark.task.cpus", 1)));
     }
+
+    /** local, local[N], local[*], local[N, maxFailures]. */
+    private static final Pattern LOCAL_MASTER = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\s*\\d+)?\\])?");
 
     public static String executorId() {
         SparkEnv env = SparkEnv.get();

@@ -115,6 +115,11 @@ class ReplicaPoolTest extends SharedSpark {
     }
 
     @Test
+    void localModeHasAsManyTaskSlotsAsItsThreads() {
+        assertEquals(2, TaskResources.slots(), "local[2]");
+    }
+
+    @Test
     void threeRunsInOneJvmLeaveOnlyTheLastRunsEntries() {
         ReplicaPool.shared().clear();
         CountingSource.OPEN.set(0);
