@@ -33,3 +33,15 @@ fi
 java_opts="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
 # the entry point: the jobs' CLI, or data-prep's (SPARKCNN_CLASS=io.sparkcnn.dataprep.PrepCli)
 main_class="${SPARKCNN_CLASS:-io.sparkcnn.jobs.cli.SparkCnn}"
+# A native crash writes its JVM error file (hs_err_pid<pid>.log) into the run directory when the
+# command names a local one (--set run.dir=/path or file:///path), else into SPARKCNN_ERROR_DIR,
+# else the working directory; for driver and executors (a path the executor hosts cannot write
+# makes the JVM fall back to its default place).
+error_dir="${SPARKCNN_ERROR_DIR:-$PWD}"
+for arg in "$@"; do
+  case "$arg" in run.dir=file://*) error_dir="${arg#run.dir=file://}" ;; run.dir=/*) error_dir="${arg#run.dir=}" ;; esac
+done
+mkdir -p "$error_dir" 2>/dev/null || true
+error_opt="-XX:ErrorFile=$error_dir/hs_err_pid%p.log"
+java_opts="$java_opts $error_opt"
+if [ "${submit[0]}" = java ]; then submit=(java "$error_opt" "${submit[@]:1}"); fi

@@ -16,7 +16,8 @@ public record BackendChoice(String kind, boolean strict, int threads) implements
     public Backend create(int taskCpus, int deviceIndex) {
         int t = threads > 0 ? threads : Math.max(1, taskCpus);
         // Aparapi's OpenCL platform enumeration crashes the JVM (SIGSEGV in getPlatforms) when two
-        // threads run it at once, as two local-mode tasks do: one backend is created at a time.
+        // threads run it at once; OpenClDevices now probes once per JVM under a lock shared by every
+        // class loader. This lock only keeps the tasks of one executor making backends one at a time.
         synchronized (BackendChoice.class) {
             return Backends.create(kind, Math.max(0, deviceIndex), strict, t);
         }

@@ -34,6 +34,9 @@ public final class CpuBackend implements Backend {
     @Override
     public String name() { return "cpu"; }
 
+    /** The ids of the worker threads that run the ops' slices besides the calling thread. */
+    public long[] workerThreadIds() { return ctx.workerThreadIds(); }
+
     @Override
     public String deviceDescription() {
         return "CPU, " + ctx.threads() + " threads, BLAS " + Blas.description();

@@ -40,6 +40,13 @@ public final class CpuContext implements AutoCloseable {
 
     public int threads() { return threads; }
 
+    /** The ids of this context's worker threads (the caller runs the first slice itself), for per-thread monitoring. */
+    public long[] workerThreadIds() {
+        long[] ids = new long[workers.length];
+        for (int i = 0; i < ids.length; i++) ids[i] = workers[i].getId();
+        return ids;
+    }
+
     void bind(Arenas a) { this.arenas = a; }
 
     public Arenas arenas() { return arenas; }

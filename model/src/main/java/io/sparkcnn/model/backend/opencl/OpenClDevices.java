@@ -11,12 +11,31 @@ import java.util.List;
  * The machine's OpenCL devices in a fixed order: GPUs and accelerators first (platform order,
  * then device order), CPU devices (pocl) after them. A device index, as the Spark job gets it
  * from a task's GPU address, counts in this order.
+ * <p>
+ * The platforms are enumerated once per JVM, under a lock. Aparapi's native
+ * {@code OpenCLJNI.getPlatforms} crashes the JVM (SIGSEGV in libc) when two threads run it at
+ * once, as the task slots of one executor do when each builds its backend: 4 of 6 runs of 8
+ * threads crashed (docs/opencl.md, "Native crashes"). The lock is Aparapi's
+ * {@code OpenCLPlatform} class: a JNI library is bound to one class loader per JVM, so that
+ * class is the one monitor every caller of these natives in the JVM can share.
  */
 public final class OpenClDevices {
+    private static volatile List<OpenCLDevice> devices;
+
     private OpenClDevices() {}
 
     /** Every OpenCL device; empty when there is no OpenCL platform or no ICD loader. */
     public static List<OpenCLDevice> all() {
+        List<OpenCLDevice> d = devices;
+        if (d != null) return d;
+        synchronized (OpenCLPlatform.class) {
+            if (devices == null) devices = enumerate();
+            return devices;
+        }
+    }
+
+    /** Only under the lock: the native enumeration is not thread-safe. */
+    private static List<OpenCLDevice> enumerate() {
         List<OpenCLDevice> fast = new ArrayList<>();
         List<OpenCLDevice> cpu = new ArrayList<>();
         List<OpenCLPlatform> platforms;
@@ -32,7 +51,7 @@ public final class OpenClDevices {
             }
         }
         fast.addAll(cpu);
-        return fast;
+        return List.copyOf(fast);
     }
 
     /** GPUs and accelerators only: what {@code auto} may pick. */

@@ -72,7 +72,11 @@ final class ProgramHost {
             throw new CompileFailedException("device " + device.getName() + " allows work-groups of "
                     + device.getMaxWorkGroupSize() + ", the GEMM kernels need " + DeviceProgram.TILE * DeviceProgram.TILE);
         }
-        program.compile(device);
+        // Aparapi builds a kernel class's OpenCL source from shared, unsynchronized class models:
+        // one build at a time per JVM (the task slots of an executor bind their backends together).
+        synchronized (DeviceProgram.class) {
+            program.compile(device);
+        }
     }
 
     void bind(Arenas arenas) {

@@ -80,6 +80,9 @@ final class ConvFixture implements AutoCloseable {
         return new double[][]{dwResult(), dbResult()};
     }
 
+    /** The threads a call runs on: the calling thread and the context's workers. */
+    long[] stepThreadIds() { return SteadyStateAllocation.callerAnd(ctx.workerThreadIds()); }
+
     /** One forward and both backward calls (values are not checked). */
     void runAll() {
         op.forward(xOff, wOff, bOff, yOff, false);

@@ -10,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -142,17 +141,16 @@ class CpuConvOpTest {
         }
     }
 
+    /** Warm forward and backward calls allocate nothing on the caller or the workers (see SteadyStateAllocation). */
     @Test
     void callsAllocateNothingOnTheHeap() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (ConvGeom g : new ConvGeom[]{ConvGeom.conv2d(4, 8, 12, 12, 8, 3, 1, 1, 1, 1),
                 ConvGeom.conv2d(2, 8, 40, 40, 8, 3, 1, 1, 1, 1), ConvGeom.conv2d(4, 8, 12, 12, 8, 3, 1, 1, 1, 8)}) {
             try (ConvFixture f = new ConvFixture(g, 2, 3)) {
                 for (int i = 0; i < 20; i++) f.runAll();
-                long before = threads.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < 20; i++) f.runAll();
-                long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-                assertEquals(0, allocated, "bytes allocated by 20 forward+backward calls of " + g);
+                SteadyStateAllocation.assertWarmWindowsAllocateNothing("20 forward+backward calls of " + g, f.stepThreadIds(), () -> {
+                    for (int i = 0; i < 20; i++) f.runAll();
+                });
             }
         }
     }

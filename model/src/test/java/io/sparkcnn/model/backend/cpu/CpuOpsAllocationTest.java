@@ -9,16 +9,11 @@ import io.sparkcnn.model.backend.PoolOp;
 import io.sparkcnn.model.backend.TensorOps;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-/** A training step must not allocate: every op call here, repeated after warm-up, allocates no byte on the calling thread. */
+/**
+ * A training step must not allocate: every op call here, repeated after warm-up, allocates no
+ * byte on the calling thread or the backend's workers (see SteadyStateAllocation).
+ */
 class CpuOpsAllocationTest {
-
-    private static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
-    }
 
     @Test
     void opCallsAllocateNothing() {
@@ -63,12 +58,10 @@ class CpuOpsAllocationTest {
                 f.backend.optimizer().sgd(params, count, 1e-3f, 0.9f, 0f, true, 1e-4f, o1);
             };
             for (int i = 0; i < 200; i++) step.run();
-            // the counter's own call allocates a little: measure that first and expect exactly it
-            long e0 = allocatedBytes();
-            long overhead = allocatedBytes() - e0;
-            long before = allocatedBytes();
-            for (int i = 0; i < 50; i++) step.run();
-            assertEquals(overhead, allocatedBytes() - before, "bytes allocated by 50 steps of the CPU ops, plus the counter's own");
+            SteadyStateAllocation.assertWarmWindowsAllocateNothing("10 steps of the CPU ops",
+                    SteadyStateAllocation.callerAnd(f.backend.workerThreadIds()), () -> {
+                        for (int i = 0; i < 10; i++) step.run();
+                    });
         }
     }
 }

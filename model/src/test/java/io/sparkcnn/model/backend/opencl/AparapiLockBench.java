@@ -4,26 +4,25 @@ import io.sparkcnn.model.backend.Arena;
 import io.sparkcnn.model.backend.Arenas;
 import io.sparkcnn.model.backend.ConvGeom;
 import io.sparkcnn.model.backend.ConvOp;
-import org.junit.jupiter.api.Test;
-
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Measures Aparapi's execution lock: two backends (two kernel instances, two cl_contexts on
  * the same device) launch convolutions from two threads at once. Prints how much of the
  * launches' time overlapped and the throughput against one thread, the figures
- * docs/opencl.md quotes, checks that the launches do run at the same time (no JVM-wide lock
- * in 3.0.2) and that concurrent use gives each backend its own results.
+ * docs/opencl.md quotes. A measurement, not a test: wall-clock overlap on a shared two-core
+ * machine is a coin flip, so surefire does not run it (its name does not end in Test).
+ * ConcurrentBackendsTest checks the part that is not timing: each backend's own results.
+ * Run: see docs/opencl.md, "The Aparapi execution lock, measured".
  */
-class AparapiLockTest {
+public final class AparapiLockBench {
     static final int LAUNCHES = 40;
 
-    @Test
-    void twoBackendsInTwoThreads() throws Exception {
+    private AparapiLockBench() {}
+
+    public static void main(String[] args) throws Exception {
         ConvGeom g = ConvGeom.conv2d(4, 16, 16, 16, 16, 3, 1, 1, 1, 1);
         Worker a = new Worker(g, 1), b = new Worker(g, 2);
         try {
@@ -47,11 +46,10 @@ class AparapiLockTest {
             System.out.printf("Aparapi lock: one thread %d launches %.1f ms; two threads x %d launches %.1f ms "
                             + "(%.2fx the work in %.2fx the time); launches overlapped %.0f%% of one thread's launch time%n",
                     LAUNCHES, serial / 1e6, LAUNCHES, both / 1e6, 2.0, both / (double) serial, 100.0 * overlap / busy);
-            // Kernel.execute is synchronized per kernel instance, and only the first compile takes a
-            // class-wide lock: two backends' launches run at the same time.
-            assertTrue(overlap > busy / 5, "launches of two backends overlapped only " + overlap + " of " + busy + " ns");
-            assertArrayEquals(aAlone, a.result(), "backend A's result with B running beside it");
-            assertArrayEquals(bAlone, b.result(), "backend B's result with A running beside it");
+            if (!Arrays.equals(aAlone, a.result()) || !Arrays.equals(bAlone, b.result())) {
+                System.err.println("a backend's result changed with the other running beside it");
+                System.exit(1);
+            }
         } finally {
             a.backend.close();
             b.backend.close();
