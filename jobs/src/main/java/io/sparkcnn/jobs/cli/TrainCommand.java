@@ -2,6 +2,7 @@ package io.sparkcnn.jobs.cli;
 
 import io.sparkcnn.jobs.JobPlan;
 import io.sparkcnn.jobs.TrainJob;
+import io.sparkcnn.model.progress.JobConsole;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,8 +13,8 @@ final class TrainCommand extends JobCommand {
     boolean resume;
 
     @Override
-    int run(SparkSession spark, JobPlan plan) {
-        TrainJob.Result r = TrainJob.run(spark, plan, resume);
+    int run(SparkSession spark, JobPlan plan, JobConsole console) {
+        TrainJob.Result r = TrainJob.run(spark, plan, resume, console);
         System.out.printf("trained to round %d (step %d, epoch %d); checkpoint %s%n", r.state().round(), r.state().step(),
                 r.state().epoch(), r.checkpoint());
         if (r.evaluation() != null) Reports.printEvaluation(plan.config().string("data.evalSplit"), r.evaluation());

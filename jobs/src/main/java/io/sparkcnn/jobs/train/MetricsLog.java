@@ -71,6 +71,8 @@ public final class MetricsLog implements Closeable {
             Map<String, Object> wj = new LinkedHashMap<>();
             wj.put("worker", w.worker());
             wj.put("executor", w.executor());
+            wj.put("backend", w.backend());
+            wj.put("device", w.device());
             wj.put("computeMs", round1(w.computeNanos() / 1e6));
             wj.put("broadcastFetchMs", round1(w.broadcastFetchNanos() / 1e6));
             wj.put("loss", Double.isFinite(w.meanLoss()) ? w.meanLoss() : null);

@@ -7,9 +7,12 @@ import java.io.Serializable;
  * time went (fetching the broadcast, computing), so a straggler is visible.
  *
  * @param failure null, or why the worker stopped (a non-finite loss), naming the step
+ * @param backend the backend the worker's replica ran on ("cpu", "opencl")
+ * @param device that backend's device as it describes itself (an OpenCL program that fell back to the CPU says so)
  */
 public record WorkerStats(int worker, String executor, int batches, double lossSum, long examples,
-                          long broadcastFetchNanos, long computeNanos, String failure) implements Serializable {
+                          long broadcastFetchNanos, long computeNanos, String failure, String backend, String device)
+        implements Serializable {
 
     public double meanLoss() { return batches == 0 ? Double.NaN : lossSum / batches; }
 }
