@@ -6,5 +6,5 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 exec "${submit[@]}" --master "local[${SPARKCNN_LOCAL_CORES:-*}]" --driver-memory "${SPARKCNN_DRIVER_MEMORY:-4g}" \
-  --conf spark.ui.showConsoleProgress=false \
+  --conf spark.ui.showConsoleProgress=false --driver-java-options "$driver_log_opts" \
   --class "$main_class" --jars "$extra_jars" "$app_jar" "$@"

@@ -6,11 +6,9 @@ import io.sparkcnn.model.progress.JobConsole;
 /**
  * Training progress on the console, with the time left at the mean rate of the rounds this
  * process has run: on a terminal a bar redrawn every round; everywhere a line at the end of
- * each epoch and, inside a long epoch, one at least every {@link #LINE_EVERY_NANOS}.
+ * each epoch and, inside a long epoch, one at least every {@link JobConsole#LINE_EVERY_NANOS}.
  */
 public final class ConsoleProgress {
-    /** The longest a log (no terminal) goes without a progress line. */
-    public static final long LINE_EVERY_NANOS = 60_000_000_000L;
     private static final int WIDTH = 24;
     private final JobConsole console;
     private final long totalRounds;
@@ -55,7 +53,7 @@ public final class ConsoleProgress {
             epochBatches = 0;
             epochExamples = 0;
             lastLineNanos = now;
-        } else if (!console.terminal() && now - lastLineNanos >= LINE_EVERY_NANOS) {
+        } else if (!console.terminal() && now - lastLineNanos >= JobConsole.LINE_EVERY_NANOS) {
             console.line(String.format("epoch %d/%d, round %d/%d: loss %.4f, %.0f examples/s; %s", m.epoch() + 1, epochs,
                     m.round(), totalRounds, m.loss(), m.examplesPerSecond(), time));
             lastLineNanos = now;

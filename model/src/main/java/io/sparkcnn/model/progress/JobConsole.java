@@ -14,6 +14,8 @@ import java.util.function.LongSupplier;
  * so the run's log file holds the same story.
  */
 public final class JobConsole {
+    /** The longest a log (no terminal) goes without a progress line. */
+    public static final long LINE_EVERY_NANOS = 60_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger("io.sparkcnn.console");
     private final String name;
     private final PrintStream out;
