@@ -35,13 +35,21 @@ public final class LogFile {
      * @return true when the file receives the log (the shipped configuration is in use)
      */
     public static boolean routeTo(Path file, String firstLine) {
+        Path dir = file.toAbsolutePath().getParent();
+        boolean made = !Files.isDirectory(dir);
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the log directory for " + file, e);
         }
         System.setProperty(PROPERTY, file.toAbsolutePath().toString());
         LOG.info("{}", firstLine);
-        return Files.exists(file);
+        if (Files.exists(file)) return true;
+        try { // another log configuration is in use: leave no empty directory behind
+            if (made) Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // not empty after all: someone else's files, keep it
+        }
+        return false;
     }
 }
