@@ -93,8 +93,9 @@ public final class EvaluateJob {
             return e;
         } catch (JsonProcessingException ex) {
             throw new UncheckedIOException(ex);
-        } catch (RuntimeException ex) {
-            throw backendFailureOr(ex);
+        } catch (Exception ex) { // Spark's job failure is a checked SparkException, thrown undeclared
+            rethrowBackendFailure(ex);
+            throw ex;
         } finally {
             sc.clearJobGroup();
         }
@@ -106,13 +107,14 @@ public final class EvaluateJob {
                 BackendChoice.of(cfg));
     }
 
-    /** A ConfigException naming backend.kind when the executors could not build the model, else ex. */
-    static RuntimeException backendFailureOr(RuntimeException ex) {
-        if (ex instanceof ConfigException) return ex;
-        return BackendFailedException.messageIn(ex).<RuntimeException>map(m -> {
+    /** Throws a ConfigException naming backend.kind when ex says the executors could not build the model. */
+    static void rethrowBackendFailure(Exception ex) {
+        if (ex instanceof ConfigException) return;
+        java.util.Optional<String> m = BackendFailedException.messageIn(ex);
+        if (m.isPresent()) {
             LOG.error("the executors could not build the model on their backend", ex);
-            return new ConfigException("backend.kind", m);
-        }).orElse(ex);
+            throw new ConfigException("backend.kind", m.get());
+        }
     }
 
     /** Fails unless the checkpoint was made for the plan's network. */

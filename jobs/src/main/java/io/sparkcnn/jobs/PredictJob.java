@@ -45,8 +45,9 @@ public final class PredictJob {
                     partitions, cfg.integer("data.shuffleBlockRows"));
             scoring.predict(spark, EvaluateJob.scoringModel(plan, l.checkpoint().params(), l.checkpoint().buffers()),
                     cfg.integer("predict.topK")).write().mode(SaveMode.Overwrite).parquet(out);
-        } catch (RuntimeException e) {
-            throw EvaluateJob.backendFailureOr(e);
+        } catch (Exception e) { // Spark's job failure is a checked SparkException, thrown undeclared
+            EvaluateJob.rethrowBackendFailure(e);
+            throw e;
         } finally {
             sc.clearJobGroup();
         }

@@ -119,12 +119,8 @@ public final class TrainJob {
         } catch (TrainingStoppedException e) {
             LOG.error("{}; the last good checkpoint is {}", e.getMessage(), last[0] == null ? "none" : last[0]);
             throw e;
-        } catch (RuntimeException e) {
-            Optional<String> backendFailure = BackendFailedException.messageIn(e);
-            if (backendFailure.isPresent()) {
-                LOG.error("the workers could not build the model on their backend", e);
-                throw new ConfigException("backend.kind", backendFailure.get());
-            }
+        } catch (Exception e) { // Spark's job failure is a checked SparkException, thrown undeclared
+            EvaluateJob.rethrowBackendFailure(e);
             throw e;
         } finally {
             sc.clearJobGroup();
