@@ -4,6 +4,7 @@
 #               -model, -data-prep, picocli, Typesafe Config, Aparapi (+JNI, BCEL), netlib BLAS,
 #               Delta Lake, bytedeco FFmpeg (Kinetics). spark-submit takes dist/app/sparkcnn-jobs-*.jar as the application
 #               and the rest with --jars.
+#   dist/conf/  log4j2.xml, the launchers' log configuration.
 #   dist/jars/  every runtime jar, Spark and Hadoop included: enough to run Spark itself
 #               without a distribution (deploy/local/cluster.sh uses it as SPARK_HOME/jars).
 # BUILD_DIR_NAME selects Maven's build directory (the parent POM's build.dir.name).
@@ -12,8 +13,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 dist="${SPARKCNN_DIST:-$root/dist}"
 build="${BUILD_DIR_NAME:-target}"
 cd "$root"
-rm -rf "$dist/app" "$dist/jars"
-mkdir -p "$dist/app" "$dist/jars"
+rm -rf "$dist/app" "$dist/jars" "$dist/conf"
+mkdir -p "$dist/app" "$dist/jars" "$dist/conf"
+# the launchers' log configuration (WARN on the console, the full log in a file)
+cp conf/log4j2.xml "$dist/conf/"
 mvn -q -B ${MAVEN_OFFLINE:+-o} -Dbuild.dir.name="$build" -DskipTests -pl jobs,data-prep -am package \
   dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dist/jars" -Dmdep.overWriteSnapshots=true
 for m in model data-prep jobs; do

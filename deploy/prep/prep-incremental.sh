@@ -21,6 +21,9 @@ SPARK_MASTER="${SPARK_MASTER:-yarn}"
 DEPLOY_MODE="${DEPLOY_MODE:-client}"
 PREP_OPTIONS="${PREP_OPTIONS:-}"
 PREP_LOCK="${PREP_LOCK:-/var/lock/sparkcnn-prep-${KIND}.lock}"
+# WARN and above on the console, the full log in OUTPUT.logs/ (PREP_LOG_CONFIG: another log4j2 file,
+# at the same path on every worker)
+PREP_LOG_CONFIG="${PREP_LOG_CONFIG:-$(cd "$(dirname "$0")/../.." && pwd)/conf/log4j2.xml}"
 # Delta Lake and picocli come from Maven Central (or the mirror in spark.jars.ivySettings) unless
 # EXTRA_JARS lists local copies, comma-separated.
 PACKAGES="io.delta:delta-spark_2.13:4.4.0,info.picocli:picocli:4.7.7"
@@ -46,6 +49,8 @@ echo "$(date -u +%FT%TZ) sparkcnn-prep $KIND: $INPUT -> $OUTPUT"
   --class io.sparkcnn.dataprep.PrepCli \
   --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension \
   --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog \
+  --driver-java-options "-Dlog4j2.configurationFile=file:$PREP_LOG_CONFIG" \
+  --conf "spark.executor.extraJavaOptions=-Dlog4j2.configurationFile=file:$PREP_LOG_CONFIG -Dsparkcnn.log.file=sparkcnn-executor.log" \
   "${deps[@]}" --jars "$jars" \
   ${SPARK_SUBMIT_OPTS_EXTRA:-} \
   "$PREP_JAR" "$KIND" "$INPUT" "$OUTPUT" $PREP_OPTIONS

@@ -10,6 +10,13 @@ if [ ! -d "$dist/app" ]; then
 fi
 app_jar="$(ls "$dist"/app/sparkcnn-jobs-*.jar | head -1)"
 extra_jars="$(ls "$dist"/app/*.jar | grep -v '/sparkcnn-jobs-' | paste -sd, -)"
+# Logging (conf/log4j2.xml): WARN and above on the console, the full log in a file: the driver's in
+# <run.dir>/logs/ (the jobs choose it), an executor's in sparkcnn-executor.log in its working directory.
+# SPARKCNN_LOG_CONFIG: another log4j2 file (on a cluster it must exist at this path on every worker).
+log_config="${SPARKCNN_LOG_CONFIG:-$dist/conf/log4j2.xml}"
+[ -f "$log_config" ] || log_config="$root/conf/log4j2.xml"
+driver_log_opts="-Dlog4j2.configurationFile=file:$log_config"
+executor_log_opts="$driver_log_opts -Dsparkcnn.log.file=sparkcnn-executor.log"
 if [ -n "${SPARK_SUBMIT:-}" ]; then
   submit=("$SPARK_SUBMIT")
 elif [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
@@ -27,7 +34,9 @@ else
          --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
          -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true)
   export SPARK_HOME="$dist" SPARK_SCALA_VERSION=2.13
-  submit=(java "-Xmx${SPARKCNN_DRIVER_MEMORY:-4g}" "${opens[@]}" -cp "$dist/jars/*" org.apache.spark.deploy.SparkSubmit)
+  # this JVM is the driver (client mode): it takes the driver's log options itself
+  submit=(java "-Xmx${SPARKCNN_DRIVER_MEMORY:-4g}" "${opens[@]}" "-Dlog4j2.configurationFile=file:$log_config"
+          -cp "$dist/jars/*" org.apache.spark.deploy.SparkSubmit)
 fi
 # the same opens for driver and executors launched by a real spark-submit
 java_opts="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"

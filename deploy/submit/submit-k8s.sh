@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Submits a sparkcnn command to Kubernetes. The image must hold Spark 4.2 (Scala 2.13, Java 17),
-# libopenblas0-pthread (and an OpenCL ICD for GPUs) and the dist/app jars under /opt/sparkcnn/app:
+# libopenblas0-pthread (and an OpenCL ICD for GPUs), the dist/app jars under /opt/sparkcnn/app and
+# dist/conf/log4j2.xml as /opt/sparkcnn/conf/log4j2.xml:
 #   K8S_MASTER=k8s://https://api:6443 IMAGE=registry/sparkcnn:0.1 EXECUTORS=4 EXECUTOR_CORES=8 \
 #     deploy/submit/submit-k8s.sh train -c /opt/sparkcnn/conf/imagenet-resnet50.conf --set run.dir=s3a://bucket/runs/r50
 set -euo pipefail
@@ -17,6 +18,7 @@ exec "${submit[@]}" --master "${K8S_MASTER:?set K8S_MASTER=k8s://https://host:po
   --conf spark.executor.memory="${EXECUTOR_MEMORY:-16g}" --conf spark.driver.memory="${SPARKCNN_DRIVER_MEMORY:-8g}" \
   --conf spark.dynamicAllocation.enabled=false \
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
-  --conf "spark.driver.extraJavaOptions=$java_opts" --conf "spark.executor.extraJavaOptions=$java_opts" \
+  --conf "spark.driver.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=file:/opt/sparkcnn/conf/log4j2.xml" \
+  --conf "spark.executor.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=file:/opt/sparkcnn/conf/log4j2.xml -Dsparkcnn.log.file=sparkcnn-executor.log" \
   ${SPARKCNN_GPU_CONF:+--properties-file "$SPARKCNN_GPU_CONF"} \
   --class "$main_class" --jars "$image_jars" "$in_image/$(basename "$app_jar")" "$@"

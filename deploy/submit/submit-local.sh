@@ -5,6 +5,8 @@
 # the driver JVM; set train.workers to the number of threads or fewer.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
+# one machine: Spark need not look for a network address (and warn that the hostname is a loopback one)
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 exec "${submit[@]}" --master "local[${SPARKCNN_LOCAL_CORES:-*}]" --driver-memory "${SPARKCNN_DRIVER_MEMORY:-4g}" \
-  --conf spark.ui.showConsoleProgress=false --driver-java-options "$error_opt" \
+  --conf spark.ui.showConsoleProgress=false --driver-java-options "$error_opt $driver_log_opts" \
   --class "$main_class" --jars "$extra_jars" "$app_jar" "$@"

@@ -6,12 +6,16 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cores="${EXECUTOR_CORES:-4}"
+# log4j2.xml travels with --files into every container's working directory; a client-mode driver reads it here
+driver_log="-Dlog4j2.configurationFile=log4j2.xml"
+[ "${DEPLOY_MODE:-cluster}" = client ] && driver_log="$driver_log_opts"
 exec "${submit[@]}" --master yarn --deploy-mode "${DEPLOY_MODE:-cluster}" \
   --driver-memory "${SPARKCNN_DRIVER_MEMORY:-8g}" --executor-memory "${EXECUTOR_MEMORY:-16g}" \
   --num-executors "${EXECUTORS:-2}" --executor-cores "$cores" --conf spark.task.cpus="$cores" \
   --conf spark.dynamicAllocation.enabled=false \
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
-  --conf "spark.driver.extraJavaOptions=$java_opts" --conf "spark.executor.extraJavaOptions=$java_opts" \
+  --conf "spark.driver.extraJavaOptions=$java_opts $driver_log" \
+  --conf "spark.executor.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=log4j2.xml -Dsparkcnn.log.file=<LOG_DIR>/sparkcnn-executor.log" \
   ${SPARKCNN_GPU_CONF:+--properties-file "$SPARKCNN_GPU_CONF"} \
-  --files "${SPARKCNN_CONFIG_FILES:-}" \
+  --files "$log_config${SPARKCNN_CONFIG_FILES:+,$SPARKCNN_CONFIG_FILES}" \
   --class "$main_class" --jars "$extra_jars" "$app_jar" "$@"

@@ -3,6 +3,7 @@ package io.sparkcnn.dataprep;
 import io.sparkcnn.model.data.EncodingPolicy;
 import io.sparkcnn.model.data.ImageCodec;
 import io.sparkcnn.model.data.ResizePolicy;
+import io.sparkcnn.model.progress.JobConsole;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -42,6 +43,8 @@ public final class PrepCli implements Callable<Integer> {
     boolean instances;
     @Option(names = "--local", description = "run in local mode with this many cores (without spark-submit)")
     Integer localCores;
+    @Option(names = "--log-dir", description = "directory of the run's full log (default: OUTPUT.logs beside the output)")
+    String logDir;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -74,17 +77,21 @@ public final class PrepCli implements Callable<Integer> {
             System.err.println("sparkcnn-prep: " + e.getMessage());
             return PrepException.INPUT;
         }
+        JobConsole console = JobConsole.stderr("prep " + kind);
+        PrepLog log = PrepLog.start(output, logDir, kind, console);
+        console.phase("starting Spark", localCores != null ? "local[" + localCores + "]" : "spark-submit's master");
         SparkSession spark = localCores != null
                 ? SparkSessions.local("sparkcnn-prep " + kind, localCores)
                 : SparkSessions.withDelta(SparkSession.builder().appName("sparkcnn-prep " + kind)).getOrCreate();
         try {
-            PrepResult r = new PrepJob(spark, reader, o).run();
+            PrepResult r = new PrepJob(spark, reader, o, console).run();
             System.out.println(r.message());
             return 0;
         } catch (PrepException e) {
             System.err.println("sparkcnn-prep: " + e.getMessage());
             return e.exitCode();
         } finally {
+            log.finish(spark.sparkContext().hadoopConfiguration());
             if (localCores != null) {
                 spark.stop();
             }

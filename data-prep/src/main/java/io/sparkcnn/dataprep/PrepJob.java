@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 import io.sparkcnn.model.data.Manifest;
 import io.sparkcnn.model.data.RejectSchema;
 import io.sparkcnn.model.data.ShardSchema;
+import io.sparkcnn.model.progress.JobConsole;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,11 +36,18 @@ public final class PrepJob {
     private final SparkSession spark;
     private final DatasetReader reader;
     private final PrepOptions opts;
+    private final JobConsole console;
 
     public PrepJob(SparkSession spark, DatasetReader reader, PrepOptions opts) {
+        this(spark, reader, opts, JobConsole.stderr("prep " + opts.kind()));
+    }
+
+    /** The same, telling this console its phases and progress. */
+    public PrepJob(SparkSession spark, DatasetReader reader, PrepOptions opts, JobConsole console) {
         this.spark = spark;
         this.reader = reader;
         this.opts = opts;
+        this.console = console;
     }
 
     public PrepResult run() throws IOException {
@@ -48,6 +56,7 @@ public final class PrepJob {
         List<SourceUnit> units;
         Map<Integer, String> classes;
         try {
+            console.phase("listing", opts.input());
             fs = new DatasetFs(opts.input(), conf);
             if (!fs.rootExists()) {
                 throw new PrepException(PrepException.INPUT, "input " + opts.input() + " does not exist");
@@ -61,6 +70,7 @@ public final class PrepJob {
             throw new PrepException(PrepException.INPUT, "input " + opts.input() + " holds no " + opts.kind() + " files");
         }
 
+        console.phase("comparing", units.size() + " source units with what " + opts.output() + " holds");
         ShardTable table = new ShardTable(spark, opts.output());
         ManifestWriter manifests = new ManifestWriter(spark, table, conf);
         Manifest previous = manifests.read();
@@ -96,11 +106,15 @@ public final class PrepJob {
                 msg += "; manifest rewritten";
             }
             LOG.info(msg);
+            console.line("nothing to do");
             return new PrepResult(true, lastSeq, 0, 0, 0, 0, 0, table.version(), msg);
         }
 
         long runSeq = lastSeq + 1;
         LOG.info("run {}: {} new, {} changed, {} deleted source units", runSeq, added, changed, deleted.size());
+        console.phase("processing", String.format("run %d: %d new, %d changed, %d deleted source units", runSeq, added, changed,
+                deleted.size()));
+        TaskProgress progress = TaskProgress.start(spark.sparkContext(), console, "processing " + todo.size() + " units");
         long t0 = System.currentTimeMillis();
         Dataset<Row> outcome = process(todo, conf, runSeq).persist(StorageLevel.MEMORY_AND_DISK());
         try {
@@ -125,6 +139,9 @@ public final class PrepJob {
             }
             LOG.info("run {}: processed {} units into {} rows and {} rejects in {} ms", runSeq, todo.size(), rows, rejects,
                     System.currentTimeMillis() - t0);
+            progress.close();
+            console.line(String.format("processed %d units into %d rows and %d rejects", todo.size(), rows, rejects));
+            console.phase("committing", "rejects, then shards, to " + opts.output());
 
             table.commitRejects(bad, runSeq, lastSeq, replaced);
             double fraction = (double) rejects / Math.max(1, rows + rejects);
@@ -140,6 +157,7 @@ public final class PrepJob {
                     ShardLayout.shardCounts(bytesPerSplit, opts.targetShardBytes()), SparkSchemas.shards(reader.task()));
             table.commitShards(shards, runSeq, replaced);
             LOG.info("run {}: rejects and shards committed after {} ms", runSeq, System.currentTimeMillis() - t0);
+            console.phase("writing manifest", "");
             manifests.write(opts, reader.task(), classes, units, previous);
             LOG.info("run {}: manifest written after {} ms", runSeq, System.currentTimeMillis() - t0);
             String msg = String.format("run %d committed to %s (table version %d): %d new, %d changed, %d deleted source units; "
@@ -148,6 +166,7 @@ public final class PrepJob {
             LOG.info(msg);
             return new PrepResult(false, runSeq, added, changed, deleted.size(), rows, rejects, table.version(), msg);
         } finally {
+            progress.close();
             outcome.unpersist();
         }
     }

@@ -9,9 +9,13 @@ import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.eval.DistributedScoring;
 import io.sparkcnn.jobs.eval.EvalCounts;
 import io.sparkcnn.jobs.eval.ScoringModel;
+import io.sparkcnn.jobs.data.SplitIndex;
+import io.sparkcnn.jobs.eval.TaskProgress;
 import io.sparkcnn.jobs.train.BackendChoice;
+import io.sparkcnn.jobs.train.BackendFailedException;
 import io.sparkcnn.model.checkpoint.CheckpointException;
 import io.sparkcnn.model.config.NetworkConfig;
+import io.sparkcnn.model.progress.JobConsole;
 import io.sparkcnn.model.train.Evaluation;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -35,11 +39,16 @@ public final class EvaluateJob {
 
     /** Evaluates the checkpoint eval.checkpoint names, or the newest complete one under run.dir. */
     public static Evaluation run(SparkSession spark, JobPlan plan) {
+        return run(spark, plan, JobConsole.stderr("evaluate"));
+    }
+
+    /** The same, telling the console its phases and progress. */
+    public static Evaluation run(SparkSession spark, JobPlan plan, JobConsole console) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CheckpointStore store = new CheckpointStore(plan.config().string("run.dir"), sc.hadoopConfiguration());
         CheckpointStore.Loaded l = chosen(store, plan.config());
         requireNetwork(plan, l);
-        return evaluate(spark, plan, store, l.dir(), l.checkpoint().params(), l.checkpoint().buffers());
+        return evaluate(spark, plan, store, l.dir(), l.checkpoint().params(), l.checkpoint().buffers(), console);
     }
 
     static CheckpointStore.Loaded chosen(CheckpointStore store, JobConfig cfg) {
@@ -60,7 +69,7 @@ public final class EvaluateJob {
 
     /** Evaluates these weights of plan's network and writes the JSON report into checkpointDir. */
     static Evaluation evaluate(SparkSession spark, JobPlan plan, CheckpointStore store, Path checkpointDir,
-                               float[] params, float[] buffers) {
+                               float[] params, float[] buffers, JobConsole console) {
         JobConfig cfg = plan.config();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String split = cfg.string("data.evalSplit");
@@ -68,18 +77,25 @@ public final class EvaluateJob {
         ScoringModel model = scoringModel(plan, params, buffers);
         sc.setJobGroup(cfg.string("run.name") + "-evaluate", cfg.string("run.name") + ": evaluate " + checkpointDir.getName()
                 + " on '" + split + "'", false);
-        try {
-            DistributedScoring scoring = new DistributedScoring(sc, plan.split(split, "data.evalSplit"), plan.evalTransform(),
+        try (TaskProgress progress = TaskProgress.start(sc, console, "evaluating")) {
+            SplitIndex rows = plan.split(split, "data.evalSplit");
+            console.phase("evaluating", String.format("%s on split '%s': %,d rows in %d partitions", checkpointDir.getName(), split,
+                    rows.rows(), partitions));
+            DistributedScoring scoring = new DistributedScoring(sc, rows, plan.evalTransform(),
                     partitions, cfg.decimal("eval.blockHeapFraction"));
             Evaluation e = scoring.evaluate(model, cfg.integer("model.classes"));
+            scoring.devices().forEach(console::line);
             Path out = new Path(checkpointDir, "evaluation-" + split + ".json");
             store.writeText(out, JSON.writeValueAsString(EvalCounts.report(e, split, checkpointDir.toString(),
                     plan.manifest().classes())));
-            LOG.info("evaluation of {} on '{}': top-1 {} top-5 {} over {} examples ({})", checkpointDir.getName(), split,
-                    e.accuracy(), e.top5Accuracy(), e.count(), out);
+            console.line(String.format("evaluated %s on '%s': top-1 %.4f, top-5 %.4f over %,d examples (%s)",
+                    checkpointDir.getName(), split, e.accuracy(), e.top5Accuracy(), e.count(), out));
             return e;
         } catch (JsonProcessingException ex) {
             throw new UncheckedIOException(ex);
+        } catch (Exception ex) { // Spark's job failure is a checked SparkException, thrown undeclared
+            rethrowBackendFailure(ex);
+            throw ex;
         } finally {
             sc.clearJobGroup();
         }
@@ -88,7 +104,17 @@ public final class EvaluateJob {
     static ScoringModel scoringModel(JobPlan plan, float[] params, float[] buffers) {
         JobConfig cfg = plan.config();
         return new ScoringModel(NetworkConfig.write(plan.network()), params, buffers, cfg.integer("eval.batchSize"),
-                new BackendChoice(cfg.string("backend.kind"), cfg.bool("backend.strict"), cfg.integer("backend.threads")));
+                BackendChoice.of(cfg));
+    }
+
+    /** Throws a ConfigException naming backend.kind when ex says the executors could not build the model. */
+    static void rethrowBackendFailure(Exception ex) {
+        if (ex instanceof ConfigException) return;
+        java.util.Optional<String> m = BackendFailedException.messageIn(ex);
+        if (m.isPresent()) {
+            LOG.error("the executors could not build the model on their backend", ex);
+            throw new ConfigException("backend.kind", m.get());
+        }
     }
 
     /** Fails unless the checkpoint was made for the plan's network. */

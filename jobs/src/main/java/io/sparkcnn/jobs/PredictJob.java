@@ -2,13 +2,14 @@ package io.sparkcnn.jobs;
 
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.jobs.eval.DistributedScoring;
+import io.sparkcnn.jobs.eval.TaskProgress;
+import io.sparkcnn.model.progress.JobConsole;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The predict job: scores every row of predict.split with a checkpoint and writes Parquet of
@@ -16,12 +17,15 @@ import org.slf4j.LoggerFactory;
  * {@code predictions-<split>} in the checkpoint's directory.
  */
 public final class PredictJob {
-    private static final Logger LOG = LoggerFactory.getLogger(PredictJob.class);
-
     private PredictJob() {}
 
     /** Returns where the Parquet was written. */
     public static String run(SparkSession spark, JobPlan plan) {
+        return run(spark, plan, JobConsole.stderr("predict"));
+    }
+
+    /** The same, telling the console its phases and progress. */
+    public static String run(SparkSession spark, JobPlan plan, JobConsole console) {
         JobConfig cfg = plan.config();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CheckpointStore store = new CheckpointStore(cfg.string("run.dir"), sc.hadoopConfiguration());
@@ -33,15 +37,21 @@ public final class PredictJob {
         int partitions = cfg.integer("eval.partitions") > 0 ? cfg.integer("eval.partitions") : cfg.integer("train.workers");
         sc.setJobGroup(cfg.string("run.name") + "-predict", cfg.string("run.name") + ": predict '" + split + "' with "
                 + l.dir().getName(), false);
-        try {
-            DistributedScoring scoring = new DistributedScoring(sc, plan.split(split, "predict.split"), plan.evalTransform(),
+        try (TaskProgress progress = TaskProgress.start(sc, console, "predicting")) {
+            SplitIndex rows = plan.split(split, "predict.split");
+            console.phase("predicting", String.format("%s on split '%s': %,d rows in %d partitions -> %s", l.dir().getName(),
+                    split, rows.rows(), partitions, out));
+            DistributedScoring scoring = new DistributedScoring(sc, rows, plan.evalTransform(),
                     partitions, cfg.decimal("eval.blockHeapFraction"));
             scoring.predict(spark, EvaluateJob.scoringModel(plan, l.checkpoint().params(), l.checkpoint().buffers()),
                     cfg.integer("predict.topK")).write().mode(SaveMode.Overwrite).parquet(out);
+        } catch (Exception e) { // Spark's job failure is a checked SparkException, thrown undeclared
+            EvaluateJob.rethrowBackendFailure(e);
+            throw e;
         } finally {
             sc.clearJobGroup();
         }
-        LOG.info("predictions of {} on '{}' written to {}", l.dir().getName(), split, out);
+        console.line("predictions of " + l.dir().getName() + " on '" + split + "' written to " + out);
         return out;
     }
 }

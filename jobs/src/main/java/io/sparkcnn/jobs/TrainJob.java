@@ -6,6 +6,7 @@ import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.jobs.train.Aggregation;
 import io.sparkcnn.jobs.train.BackendChoice;
+import io.sparkcnn.jobs.train.BackendFailedException;
 import io.sparkcnn.jobs.train.ConsoleProgress;
 import io.sparkcnn.jobs.train.DriverSettings;
 import io.sparkcnn.jobs.train.MetricsLog;
@@ -15,9 +16,11 @@ import io.sparkcnn.jobs.train.ShardSource;
 import io.sparkcnn.jobs.train.TrainingSource;
 import io.sparkcnn.jobs.train.TrainingState;
 import io.sparkcnn.jobs.train.TrainingStoppedException;
+import io.sparkcnn.jobs.train.WorkerDevices;
 import io.sparkcnn.model.checkpoint.Checkpoint;
 import io.sparkcnn.model.checkpoint.CheckpointException;
 import io.sparkcnn.model.checkpoint.CodeVersion;
+import io.sparkcnn.model.progress.JobConsole;
 import io.sparkcnn.model.train.Evaluation;
 import io.sparkcnn.model.train.TrainerConfig;
 import org.apache.hadoop.fs.Path;
@@ -45,14 +48,21 @@ public final class TrainJob {
     private TrainJob() {}
 
     public static Result run(SparkSession spark, JobPlan plan, boolean resume) {
+        return run(spark, plan, resume, JobConsole.stderr("train"));
+    }
+
+    /** The same, telling the console its phases and progress. */
+    public static Result run(SparkSession spark, JobPlan plan, boolean resume, JobConsole console) {
         JobConfig cfg = plan.config();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         LOG.info("replica placement: {}", ReplicaPlacement.check(sc.getConf(), cfg.string("backend.kind")));
 
         SplitIndex train = plan.trainingSplit();
+        console.phase("reading shards", String.format("split '%s': %,d rows in %d shard files of %s", train.split(),
+                train.rows(), train.files().size(), plan.dataRoot()));
         int workers = cfg.integer("train.workers");
         int batch = cfg.integer("train.batchSizePerWorker");
-        BackendChoice backend = new BackendChoice(cfg.string("backend.kind"), cfg.bool("backend.strict"), cfg.integer("backend.threads"));
+        BackendChoice backend = BackendChoice.of(cfg);
         TrainerConfig trainer = cfg.trainerConfig();
         ModelRecipe recipe = ModelRecipe.of(plan.network(), trainer, batch, backend);
         TrainingSource source = new ShardSource(train, plan.trainTransform(), cfg.integer("data.shuffleBlockRows"),
@@ -68,17 +78,23 @@ public final class TrainJob {
             throw new ConfigException("run.dir", cfg.string("run.dir") + " holds checkpoints of an earlier run (newest "
                     + store.list().get(0).getName() + "); pass --resume to continue it, or choose another run.dir");
         }
-        TrainingState start = resume ? resumeState(store, plan, settings).orElseGet(driver::initialState) : driver.initialState();
+        TrainingState start = resume ? resumeState(store, plan, settings, console).orElseGet(driver::initialState) : driver.initialState();
         long totalRounds = driver.roundsPerEpoch() * settings.epochs();
         if (settings.maxRounds() > 0) totalRounds = Math.min(totalRounds, settings.maxRounds());
         LOG.info("training {} ({} parameters) on {} rows of '{}': {} workers x batch {}, {} minibatches per epoch, {} rounds",
                 plan.network().name(), plan.network().paramCount(), train.rows(), train.split(), workers, batch,
                 driver.stepsPerEpoch(), totalRounds);
 
+        console.phase("training", String.format("%s (%,d parameters) on %,d rows of '%s': %d workers x batch %d, %d minibatches"
+                        + " per epoch, %d epochs = %d rounds of %d minibatches; backend.kind=%s", plan.network().name(),
+                plan.network().paramCount(), train.rows(), train.split(), workers, batch, driver.stepsPerEpoch(),
+                settings.epochs(), totalRounds, settings.stepsPerRound(), backend.kind()));
+        if (driver.finished(start)) console.line("nothing left to train: round " + start.round() + " of " + totalRounds);
         String master = sc.master();
         String progressSetting = cfg.string("train.progress");
         ConsoleProgress progress = progressSetting.equals("on") || (progressSetting.equals("auto") && master.startsWith("local"))
-                ? new ConsoleProgress(System.err, totalRounds) : null;
+                ? new ConsoleProgress(console, totalRounds, driver.stepsPerEpoch(), settings.epochs(), start.round()) : null;
+        WorkerDevices devices = new WorkerDevices();
         int every = cfg.integer("train.checkpointEvery");
         int keep = cfg.integer("train.keepCheckpoints");
         Path[] last = {store.newest().map(CheckpointStore.Loaded::dir).orElse(null)};
@@ -87,27 +103,34 @@ public final class TrainJob {
         try (MetricsLog metrics = new MetricsLog(cfg.string("run.dir"), start.round() + 1, sc.hadoopConfiguration())) {
             end = driver.run(start, (state, m) -> {
                 metrics.write(m);
-                if (progress != null) progress.update(m, settings.epochs());
+                devices.news(m.perWorker()).forEach(console::line);
+                if (progress != null) progress.update(m);
                 if (state.round() % every == 0) {
                     last[0] = store.save(checkpoint(plan, recipe, state, settings), cfg.render(), keep);
                     lastSavedRound[0] = state.round();
+                    console.line("checkpoint at round " + state.round() + ": " + last[0]);
                 }
                 return true;
             });
         } catch (TrainingStoppedException e) {
             LOG.error("{}; the last good checkpoint is {}", e.getMessage(), last[0] == null ? "none" : last[0]);
             throw e;
+        } catch (Exception e) { // Spark's job failure is a checked SparkException, thrown undeclared
+            EvaluateJob.rethrowBackendFailure(e);
+            throw e;
         } finally {
             sc.clearJobGroup();
         }
         if (end.round() != lastSavedRound[0] || last[0] == null) {
+            console.phase("writing checkpoint", "round " + end.round());
             last[0] = store.save(checkpoint(plan, recipe, end, settings), cfg.render(), keep);
         }
+        console.line("trained to round " + end.round() + " (epoch " + end.epoch() + "); checkpoint " + last[0]);
         LOG.info("finished at round {} (step {}, epoch {}); checkpoint {}", end.round(), end.step(), end.epoch(), last[0]);
 
         Evaluation evaluation = null;
         if (cfg.bool("train.evaluateAtEnd") && end.epoch() >= settings.epochs()) {
-            evaluation = EvaluateJob.evaluate(spark, plan, store, last[0], end.params(), end.buffers());
+            evaluation = EvaluateJob.evaluate(spark, plan, store, last[0], end.params(), end.buffers(), console);
         }
         return new Result(end, last[0], evaluation);
     }
@@ -126,7 +149,8 @@ public final class TrainJob {
                 s.params(), s.buffers(), optimizer, slots, s.optimizerState());
     }
 
-    private static Optional<TrainingState> resumeState(CheckpointStore store, JobPlan plan, DriverSettings settings) {
+    private static Optional<TrainingState> resumeState(CheckpointStore store, JobPlan plan, DriverSettings settings,
+                                                       JobConsole console) {
         Optional<CheckpointStore.Loaded> found = store.newest();
         if (found.isEmpty()) {
             LOG.warn("--resume: no complete checkpoint under {}; starting from the beginning", store.root());
@@ -151,8 +175,8 @@ public final class TrainJob {
         if (c.seed() != settings.seed()) {
             throw new ConfigException("run.seed", "the checkpoint " + l.dir() + " was trained with seed " + c.seed());
         }
-        LOG.info("resuming from {} (round {}, step {}, epoch {}, code {})", l.dir(), c.counter("round", 0),
-                c.counter("step", 0), c.counter("epoch", 0), c.codeVersion());
+        console.line(String.format("resuming from %s (round %d, step %d, epoch %d, code %s)", l.dir(), c.counter("round", 0),
+                c.counter("step", 0), c.counter("epoch", 0), c.codeVersion()));
         return Optional.of(new TrainingState(c.params(), c.buffers(), c.optimizerState(), c.counter("step", 0),
                 c.counter("epoch", 0), c.counter("stepInEpoch", 0), c.counter("round", 0)));
     }

@@ -2,14 +2,15 @@ package io.sparkcnn.jobs.cli;
 
 import io.sparkcnn.jobs.EvaluateJob;
 import io.sparkcnn.jobs.JobPlan;
+import io.sparkcnn.model.progress.JobConsole;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 
 @Command(name = "evaluate", description = "Top-1, top-5 and the confusion matrix of a checkpoint on data.evalSplit (JSON beside the checkpoint).")
 final class EvaluateCommand extends JobCommand {
     @Override
-    int run(SparkSession spark, JobPlan plan) {
-        Reports.printEvaluation(plan.config().string("data.evalSplit"), EvaluateJob.run(spark, plan));
+    int run(SparkSession spark, JobPlan plan, JobConsole console) {
+        Reports.printEvaluation(plan.config().string("data.evalSplit"), EvaluateJob.run(spark, plan, console));
         return 0;
     }
 }

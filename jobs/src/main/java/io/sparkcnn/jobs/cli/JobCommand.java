@@ -5,6 +5,8 @@ import io.sparkcnn.jobs.config.JobConfig;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import io.sparkcnn.model.progress.JobConsole;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import scala.Tuple2;
 
@@ -29,23 +31,31 @@ abstract class JobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String command = getClass().getAnnotation(Command.class).name();
+        JobConsole console = JobConsole.stderr(command);
         JobConfig cfg = JobConfig.load(config, overrides);
+        console.phase("planning", "checking the settings, the data at " + cfg.string("data.path") + " and run.dir "
+                + cfg.string("run.dir"));
         SparkConf sparkConf = new SparkConf();
-        JobPlan plan = plan(cfg, hadoopConf(sparkConf));
-        SparkSession.Builder builder = SparkSession.builder().appName(cfg.string("run.name"));
-        if (!sparkConf.contains("spark.master")) {
-            // run straight from java (not spark-submit): local mode with a thread per worker
-            builder.master("local[" + cfg.integer("train.workers") + "]").config("spark.ui.showConsoleProgress", "false");
-        }
-        SparkSession spark = builder.getOrCreate();
-        try {
-            return run(spark, plan);
-        } finally {
-            spark.stop();
+        Configuration hadoop = hadoopConf(sparkConf);
+        JobPlan plan = plan(cfg, hadoop);
+        try (RunLog log = RunLog.start(cfg.string("run.dir"), command, hadoop, console)) {
+            SparkSession.Builder builder = SparkSession.builder().appName(cfg.string("run.name"));
+            if (!sparkConf.contains("spark.master")) {
+                // run straight from java (not spark-submit): local mode with a thread per worker
+                builder.master("local[" + cfg.integer("train.workers") + "]").config("spark.ui.showConsoleProgress", "false");
+            }
+            console.phase("starting Spark", sparkConf.get("spark.master", "local[" + cfg.integer("train.workers") + "]"));
+            SparkSession spark = builder.getOrCreate();
+            try {
+                return run(spark, plan, console);
+            } finally {
+                spark.stop();
+            }
         }
     }
 
-    abstract int run(SparkSession spark, JobPlan plan);
+    abstract int run(SparkSession spark, JobPlan plan, JobConsole console);
 
     /** Checks the settings and the data; nothing is written before it returns but the run directory. */
     JobPlan plan(JobConfig cfg, Configuration hadoop) { return JobPlan.prepare(cfg, hadoop); }

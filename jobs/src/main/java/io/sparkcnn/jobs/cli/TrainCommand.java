@@ -3,6 +3,7 @@ package io.sparkcnn.jobs.cli;
 import io.sparkcnn.jobs.JobPlan;
 import io.sparkcnn.jobs.TrainJob;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.model.progress.JobConsole;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -17,8 +18,8 @@ final class TrainCommand extends JobCommand {
     JobPlan plan(JobConfig cfg, Configuration hadoop) { return JobPlan.prepareTraining(cfg, hadoop); }
 
     @Override
-    int run(SparkSession spark, JobPlan plan) {
-        TrainJob.Result r = TrainJob.run(spark, plan, resume);
+    int run(SparkSession spark, JobPlan plan, JobConsole console) {
+        TrainJob.Result r = TrainJob.run(spark, plan, resume, console);
         System.out.printf("trained to round %d (step %d, epoch %d); checkpoint %s%n", r.state().round(), r.state().step(),
                 r.state().epoch(), r.checkpoint());
         if (r.evaluation() != null) Reports.printEvaluation(plan.config().string("data.evalSplit"), r.evaluation());

@@ -73,11 +73,11 @@ public final class JobSettings {
             integer("train.checkpointEvery", 50, 1, BIG, "Rounds between checkpoints; one is also written at the end."),
             integer("train.keepCheckpoints", 3, 1, BIG, "Checkpoints kept; older ones are deleted."),
             bool("train.evaluateAtEnd", true, "Evaluate on data.evalSplit after the last round and write the result beside the checkpoint."),
-            choice("train.progress", "auto", List.of("auto", "on", "off"), "Console progress bar: auto shows it in local mode."),
+            choice("train.progress", "auto", List.of("auto", "on", "off"), "Console progress (a line per epoch with the time left; a bar redrawn each round on a terminal): auto shows it in local mode."),
 
             // executors
             choice("backend.kind", "auto", List.of("auto", "opencl", "cpu"), "Compute backend on the executors: auto takes OpenCL when a device is usable, else the CPU."),
-            bool("backend.strict", false, "Fail instead of falling back when backend.kind=opencl cannot run every kernel on the device."),
+            bool("backend.strict", false, "With backend.kind=auto: fail instead of running on the CPU when the OpenCL program does not compile on the chosen GPU (backend.kind=opencl always fails, naming the reason)."),
             integer("backend.threads", 0, 0, 4096, "CPU backend threads per task; 0 uses spark.task.cpus."),
 
             // evaluation and prediction

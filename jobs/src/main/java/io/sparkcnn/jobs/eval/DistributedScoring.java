@@ -33,6 +33,7 @@ public final class DistributedScoring {
     private final int partitions;
     private final double blockHeapFraction;
     private final SerializableConfiguration hadoopConf;
+    private List<String> devices = List.of();
 
     /** @param blockHeapFraction share of an executor's heap a task's block of decoded rows may take ({@link BlockBudget}) */
     public DistributedScoring(JavaSparkContext sc, SplitIndex index, ImageTransform transform, int partitions,
@@ -62,16 +63,26 @@ public final class DistributedScoring {
                     Evaluation[] total = {Evaluation.empty(classes)};
                     EvalRows.forEach(idx, conf.value(), tf, p, parts, block, b ->
                             total[0] = total[0].merge(evaluator.evaluate(b.inputs(), 0, b.labels(), 0, b.labels().length)));
-                    return List.of(EvalCounts.of(p, total[0])).iterator();
+                    String device = "executor " + TaskResources.executorId() + " on backend " + net.backend().name() + ": "
+                            + net.backend().deviceDescription();
+                    return List.of(EvalCounts.of(p, total[0], device)).iterator();
                 } finally {
                     net.close();
                 }
             }, true);
-            return EvalCounts.merge(counts.collect(), classes);
+            List<EvalCounts> results = counts.collect();
+            java.util.Map<String, List<Integer>> byDevice = new java.util.TreeMap<>();
+            for (EvalCounts c : results) byDevice.computeIfAbsent(c.device(), d -> new ArrayList<>()).add(c.partition());
+            devices = byDevice.entrySet().stream().map(d -> "partitions " + d.getValue().stream().sorted().toList()
+                    + " ran on " + d.getKey()).toList();
+            return EvalCounts.merge(results, classes);
         } finally {
             bc.destroy();
         }
     }
+
+    /** Where the last evaluation's partitions ran, a line each. */
+    public List<String> devices() { return devices; }
 
     /** Rows of (key, label, predicted, top-k classes, their softmax probabilities). */
     public Dataset<Row> predict(SparkSession spark, ScoringModel model, int topK) {

@@ -7,15 +7,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The engine's {@link Evaluation} as primitive arrays, to travel from executors; merged in partition order. */
+/**
+ * The engine's {@link Evaluation} as primitive arrays, to travel from executors; merged in partition order.
+ *
+ * @param device where the partition was scored: executor, backend and device
+ */
 public record EvalCounts(int partition, long count, long correct, long top5Correct, double lossSum, int classes,
-                         long[] confusion) implements Serializable {
+                         long[] confusion, String device) implements Serializable {
 
-    public static EvalCounts of(int partition, Evaluation e) {
+    public static EvalCounts of(int partition, Evaluation e, String device) {
         int c = e.confusion().length;
         long[] flat = new long[c * c];
         for (int i = 0; i < c; i++) System.arraycopy(e.confusion()[i], 0, flat, i * c, c);
-        return new EvalCounts(partition, e.count(), e.correct(), e.top5Correct(), e.lossSum(), c, flat);
+        return new EvalCounts(partition, e.count(), e.correct(), e.top5Correct(), e.lossSum(), c, flat, device);
     }
 
     public Evaluation toEvaluation() {

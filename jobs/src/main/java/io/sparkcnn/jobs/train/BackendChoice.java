@@ -1,5 +1,6 @@
 package io.sparkcnn.jobs.train;
 
+import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.model.backend.Backend;
 import io.sparkcnn.model.backend.Backends;
 
@@ -21,5 +22,16 @@ public record BackendChoice(String kind, boolean strict, int threads) implements
         synchronized (BackendChoice.class) {
             return Backends.create(kind, Math.max(0, deviceIndex), strict, t);
         }
+    }
+
+    /**
+     * The backend.* settings. backend.kind=opencl asks for the device: a program that does not
+     * compile there stops the job with the reason instead of training on the CPU; auto may fall
+     * back (unless backend.strict), and the workers report the device they ran on.
+     */
+    public static BackendChoice of(JobConfig cfg) {
+        String kind = cfg.string("backend.kind");
+        return new BackendChoice(kind, cfg.bool("backend.strict") || "opencl".equalsIgnoreCase(kind.trim()),
+                cfg.integer("backend.threads"));
     }
 }

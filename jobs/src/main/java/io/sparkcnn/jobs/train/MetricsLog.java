@@ -72,6 +72,8 @@ public final class MetricsLog implements Closeable {
             wj.put("worker", w.worker());
             wj.put("executor", w.executor());
             wj.put("attempt", w.attempt());
+            wj.put("backend", w.backend());
+            wj.put("device", w.device());
             wj.put("computeMs", round1(w.computeNanos() / 1e6));
             wj.put("broadcastFetchMs", round1(w.broadcastFetchNanos() / 1e6));
             wj.put("loss", Double.isFinite(w.meanLoss()) ? w.meanLoss() : null);

@@ -29,7 +29,13 @@ public record ModelRecipe(String networkText, Map<String, Object> trainerSetting
 
     /** A trainer on a fresh backend; parameters are overwritten by the round before use. */
     public Trainer build(int taskCpus, int deviceIndex) {
-        return Trainer.create(spec(), backend.create(taskCpus, deviceIndex), trainerConfig());
+        NetworkSpec spec = spec();
+        TrainerConfig config = trainerConfig();
+        try {
+            return Trainer.create(spec, backend.create(taskCpus, deviceIndex), config);
+        } catch (RuntimeException e) { // no device, or a program that does not compile on it (strict)
+            throw new BackendFailedException(backend, e);
+        }
     }
 
     public String key() { return Integer.toHexString(networkText.hashCode()) + "/" + trainerSettings + "/" + batch + "/" + backend; }

@@ -93,7 +93,8 @@ final class RoundWorker implements Serializable {
         System.arraycopy(opt, 0, v, p + b, opt.length);
         long compute = System.nanoTime() - start;
         return new WorkerOutput(worker, v, List.of(new WorkerStats(worker, TaskResources.executorId(), done, lossSum,
-                (long) done * recipe.batch(), fetch, compute, TaskResources.attempt(), failure)));
+                (long) done * recipe.batch(), fetch, compute, TaskResources.attempt(), failure, net.backend().name(),
+                net.backend().deviceDescription())));
     }
 
     // one minibatch's gradient at the broadcast model -> grads | buffers
@@ -121,6 +122,7 @@ final class RoundWorker implements Serializable {
         System.arraycopy(net.buffers(), 0, v, p, b);
         long compute = System.nanoTime() - start;
         return new WorkerOutput(worker, v, List.of(new WorkerStats(worker, TaskResources.executorId(), done, loss,
-                (long) done * recipe.batch(), fetch, compute, TaskResources.attempt(), failure)));
+                (long) done * recipe.batch(), fetch, compute, TaskResources.attempt(), failure, net.backend().name(),
+                net.backend().deviceDescription())));
     }
 }

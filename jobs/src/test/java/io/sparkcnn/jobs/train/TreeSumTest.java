@@ -25,7 +25,7 @@ class TreeSumTest extends SharedSpark {
         List<Integer> ids = new ArrayList<>();
         for (int w = 0; w < workers; w++) ids.add(w);
         return sc.parallelize(ids, workers).map(w -> new WorkerOutput(w, vector(w, n),
-                List.of(new WorkerStats(w, "x", 1, w, 1, 0, 0, 0, null))));
+                List.of(new WorkerStats(w, "x", 1, w, 1, 0, 0, 0, null, "cpu", "CPU"))));
     }
 
     @Test

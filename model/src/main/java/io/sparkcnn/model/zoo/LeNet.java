@@ -2,6 +2,7 @@ package io.sparkcnn.model.zoo;
 
 import io.sparkcnn.model.graph.NetworkSpec;
 import io.sparkcnn.model.layers.Activate;
+import io.sparkcnn.model.layers.BatchNorm;
 import io.sparkcnn.model.layers.Conv;
 import io.sparkcnn.model.layers.Dense;
 import io.sparkcnn.model.layers.Flatten;
@@ -17,13 +18,34 @@ final class LeNet {
     private LeNet() {}
 
     static NetworkSpec build(String name, int classes, Shape input) {
-        return NetworkSpec.builder(name, input)
+        return head(NetworkSpec.builder(name, input)
                 .add("conv1", Conv.conv2d(6, 5, 1, 2))
                 .add("relu1", Activate.relu())
                 .add("pool1", Pool.max2d(2))
                 .add("conv2", Conv.conv2d(16, 5, 1, 0))
                 .add("relu2", Activate.relu())
-                .add("pool2", Pool.max2d(2))
+                .add("pool2", Pool.max2d(2)), classes);
+    }
+
+    /**
+     * The same with batch norm after each convolution (whose bias it replaces): 61,728 parameters
+     * at 10 classes plus 44 running statistics. About a point more test accuracy on Fashion-MNIST
+     * for a few percent more time (the README's job, docs/jobs.md).
+     */
+    static NetworkSpec buildWithBatchNorm(String name, int classes, Shape input) {
+        return head(NetworkSpec.builder(name, input)
+                .add("conv1", Conv.conv2d(6, 5, 1, 2).withoutBias())
+                .add("bn1", new BatchNorm())
+                .add("relu1", Activate.relu())
+                .add("pool1", Pool.max2d(2))
+                .add("conv2", Conv.conv2d(16, 5, 1, 0).withoutBias())
+                .add("bn2", new BatchNorm())
+                .add("relu2", Activate.relu())
+                .add("pool2", Pool.max2d(2)), classes);
+    }
+
+    private static NetworkSpec head(NetworkSpec.Builder b, int classes) {
+        return b
                 .add("flatten", new Flatten())
                 .add("fc1", new Dense(120))
                 .add("relu3", Activate.relu())

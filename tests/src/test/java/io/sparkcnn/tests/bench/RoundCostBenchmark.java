@@ -63,7 +63,7 @@ public final class RoundCostBenchmark {
             long fetch = System.nanoTime() - f0;
             float[] v = p.clone(); // what a worker sends back: a vector of the same length
             v[0] += index;
-            return List.of(new WorkerOutput(index, v, List.of(new WorkerStats(index, "", 0, 0, 0, fetch, 0, 0, null)))).iterator();
+            return List.of(new WorkerOutput(index, v, List.of(new WorkerStats(index, "", 0, 0, 0, fetch, 0, 0, null, "cpu", "CPU")))).iterator();
         }, true);
         WorkerOutput sum = TreeSum.sum(outs, 2);
         long job = System.nanoTime() - t0;
