@@ -68,6 +68,8 @@ class ResumeRefusalsTest extends SharedSpark {
         try (RandomAccessFile f = new RandomAccessFile(newest.toFile(), "rw")) {
             f.setLength(f.length() / 2);
         }
+        // without its .crc sidecar Hadoop's file:// reads the short file as it is: the checkpoint reader finds the cut
+        Files.delete(newest.resolveSibling(".model.sckp.crc"));
         try (RandomAccessFile f = new RandomAccessFile(older.toFile(), "rw")) {
             f.seek(f.length() - 40); // inside the optimizer state
             int b = f.read();
@@ -80,7 +82,8 @@ class ResumeRefusalsTest extends SharedSpark {
         assertEquals("run.dir", refused.key());
         String m = refused.getMessage();
         assertTrue(m.contains("step-000000000006: ") && m.contains("truncated"), m);
-        assertTrue(m.contains("step-000000000003: ") && m.contains("fails its CRC-32 check"), m);
+        // with it, Hadoop's checksum of the file catches the flipped bit before the section's CRC-32 would
+        assertTrue(m.contains("step-000000000003: ") && m.contains("Checksum error"), m);
         assertTrue(m.contains("nothing was started or overwritten"), m);
         assertEquals(before, listing(tmp.resolve("damaged")), "checkpoints and metrics untouched");
     }
