@@ -6,6 +6,7 @@ import io.delta.tables.DeltaTable;
 import io.sparkcnn.dataprep.PrepJob;
 import io.sparkcnn.dataprep.PrepOptions;
 import io.sparkcnn.dataprep.PrepResult;
+import io.sparkcnn.dataprep.SparkSessions;
 import io.sparkcnn.dataprep.readers.ImageFolderReader;
 import io.sparkcnn.jobs.JobPlan;
 import io.sparkcnn.jobs.TinyShards;
@@ -43,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * continues on the shard table version its checkpoint trained on, by Delta time travel, and
  * lands on the bits of a run that was never stopped; a version removed by VACUUM is refused
  * naming both versions; {@code train.resume.data=latest} moves the run to the new rows at a
- * new epoch. The session is a plain one, without Delta's SQL extension, as the jobs' CLI makes it.
+ * new epoch.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResumePinsDataTest {
@@ -51,13 +52,14 @@ class ResumePinsDataTest {
     private static final int SIZE = TinyShards.SIZE;
 
     @TempDir
-    Path tmp;
+    static Path tmp;
     private SparkSession spark;
     private Path network;
 
     @BeforeAll
     void start() throws IOException {
-        spark = SparkSession.builder().master("local[2]").appName("ResumePinsDataTest")
+        // data-prep's commits need Delta's SQL extension; the jobs' reads work with or without it
+        spark = SparkSessions.withDelta(SparkSession.builder()).master("local[2]").appName("ResumePinsDataTest")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
                 .config("spark.driver.host", "127.0.0.1").getOrCreate();
         network = tmp.resolve("tinycnn.conf");
