@@ -18,9 +18,9 @@ import io.sparkcnn.jobs.train.TrainingState;
 import io.sparkcnn.jobs.train.TrainingStoppedException;
 import io.sparkcnn.jobs.train.WorkerDevices;
 import io.sparkcnn.model.checkpoint.Checkpoint;
-import io.sparkcnn.model.checkpoint.CheckpointException;
 import io.sparkcnn.model.checkpoint.CodeVersion;
 import io.sparkcnn.model.progress.JobConsole;
+import io.sparkcnn.model.data.DataVersion;
 import io.sparkcnn.model.train.Evaluation;
 import io.sparkcnn.model.train.TrainerConfig;
 import org.apache.hadoop.fs.Path;
@@ -47,19 +47,32 @@ public final class TrainJob {
 
     private TrainJob() {}
 
-    public static Result run(SparkSession spark, JobPlan plan, boolean resume) {
-        return run(spark, plan, resume, JobConsole.stderr("train"));
+    public static Result run(SparkSession spark, JobPlan requested, boolean resume) {
+        return run(spark, requested, resume, JobConsole.stderr("train"));
     }
 
     /** The same, telling the console its phases and progress. */
-    public static Result run(SparkSession spark, JobPlan plan, boolean resume, JobConsole console) {
-        JobConfig cfg = plan.config();
+    public static Result run(SparkSession spark, JobPlan requested, boolean resume, JobConsole console) {
+        JobConfig cfg = requested.config();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         LOG.info("replica placement: {}", ReplicaPlacement.check(sc.getConf(), cfg.string("backend.kind")));
 
-        SplitIndex train = plan.trainingSplit();
+        CheckpointStore store = new CheckpointStore(cfg.string("run.dir"), sc.hadoopConfiguration());
+        if (!resume && !store.list().isEmpty()) {
+            throw new ConfigException("run.dir", cfg.string("run.dir") + " holds checkpoints of an earlier run (newest "
+                    + store.list().get(0).getName() + "); pass --resume to continue it, or choose another run.dir");
+        }
+        // a resume continues on the rows its checkpoint trained on (train.resume.data), a fresh run on the current ones
+        Optional<ResumePoint> resumed = resume ? ResumePoint.find(spark, store, requested) : Optional.empty();
+        resumed.ifPresent(r -> console.line(String.format("resuming from %s (round %d, step %d, epoch %d)", r.checkpoint(),
+                r.state().round(), r.state().step(), r.state().epoch())));
+        JobPlan plan = resumed.map(ResumePoint::plan).orElse(requested);
+        String trainSplit = cfg.string("data.trainSplit");
+        SplitIndex train = resumed.map(ResumePoint::train).orElseGet(plan::trainingSplit);
         console.phase("reading shards", String.format("split '%s': %,d rows in %d shard files of %s", train.split(),
                 train.rows(), train.files().size(), plan.dataRoot()));
+        DataVersion data = resumed.map(ResumePoint::data).orElseGet(() -> DataVersion.of(plan.manifest(), trainSplit));
+        String recordedConfig = Normalisation.explicit(plan.config(), plan.manifest()).render();
         int workers = cfg.integer("train.workers");
         int batch = cfg.integer("train.batchSizePerWorker");
         BackendChoice backend = BackendChoice.of(cfg);
@@ -72,13 +85,7 @@ public final class TrainJob {
                 cfg.integer("train.aggregationDepth"), cfg.integer("train.epochs"), cfg.integer("train.maxRounds"),
                 cfg.longValue("run.seed"));
         ParameterAveraging driver = new ParameterAveraging(sc, source, recipe, settings, cfg.string("run.name"));
-        CheckpointStore store = new CheckpointStore(cfg.string("run.dir"), sc.hadoopConfiguration());
-
-        if (!resume && !store.list().isEmpty()) {
-            throw new ConfigException("run.dir", cfg.string("run.dir") + " holds checkpoints of an earlier run (newest "
-                    + store.list().get(0).getName() + "); pass --resume to continue it, or choose another run.dir");
-        }
-        TrainingState start = resume ? resumeState(store, plan, settings, console).orElseGet(driver::initialState) : driver.initialState();
+        TrainingState start = resumed.map(ResumePoint::state).orElseGet(driver::initialState);
         long totalRounds = driver.roundsPerEpoch() * settings.epochs();
         if (settings.maxRounds() > 0) totalRounds = Math.min(totalRounds, settings.maxRounds());
         LOG.info("training {} ({} parameters) on {} rows of '{}': {} workers x batch {}, {} minibatches per epoch, {} rounds",
@@ -106,7 +113,7 @@ public final class TrainJob {
                 devices.news(m.perWorker()).forEach(console::line);
                 if (progress != null) progress.update(m);
                 if (state.round() % every == 0) {
-                    last[0] = store.save(checkpoint(plan, recipe, state, settings), cfg.render(), keep);
+                    last[0] = store.save(checkpoint(plan, recipe, state, settings, recordedConfig, data), recordedConfig, keep);
                     lastSavedRound[0] = state.round();
                     console.line("checkpoint at round " + state.round() + ": " + last[0]);
                 }
@@ -123,7 +130,7 @@ public final class TrainJob {
         }
         if (end.round() != lastSavedRound[0] || last[0] == null) {
             console.phase("writing checkpoint", "round " + end.round());
-            last[0] = store.save(checkpoint(plan, recipe, end, settings), cfg.render(), keep);
+            last[0] = store.save(checkpoint(plan, recipe, end, settings, recordedConfig, data), recordedConfig, keep);
         }
         console.line("trained to round " + end.round() + " (epoch " + end.epoch() + "); checkpoint " + last[0]);
         LOG.info("finished at round {} (step {}, epoch {}); checkpoint {}", end.round(), end.step(), end.epoch(), last[0]);
@@ -135,7 +142,9 @@ public final class TrainJob {
         return new Result(end, last[0], evaluation);
     }
 
-    static Checkpoint checkpoint(JobPlan plan, ModelRecipe recipe, TrainingState s, DriverSettings settings) {
+    /** recordedConfig: the job config with the normalisation made explicit; data: the rows trained on. */
+    static Checkpoint checkpoint(JobPlan plan, ModelRecipe recipe, TrainingState s, DriverSettings settings,
+                                 String recordedConfig, DataVersion data) {
         Map<String, Long> counters = new LinkedHashMap<>();
         counters.put("step", s.step());
         counters.put("epoch", s.epoch());
@@ -145,39 +154,7 @@ public final class TrainJob {
         counters.put("batchSizePerWorker", (long) recipe.batch());
         int slots = s.params().length == 0 ? 0 : s.optimizerState().length / s.params().length;
         String optimizer = slots == 0 ? Checkpoint.NO_OPTIMIZER : recipe.trainerConfig().optimizer();
-        return new Checkpoint(plan.network(), plan.config().render(), CodeVersion.current(), settings.seed(), counters,
-                s.params(), s.buffers(), optimizer, slots, s.optimizerState());
-    }
-
-    private static Optional<TrainingState> resumeState(CheckpointStore store, JobPlan plan, DriverSettings settings,
-                                                       JobConsole console) {
-        Optional<CheckpointStore.Loaded> found = store.newest();
-        if (found.isEmpty()) {
-            LOG.warn("--resume: no complete checkpoint under {}; starting from the beginning", store.root());
-            return Optional.empty();
-        }
-        CheckpointStore.Loaded l = found.get();
-        Checkpoint c = l.checkpoint();
-        try {
-            c.requireSameNetwork(plan.network(), l.dir().toString());
-        } catch (CheckpointException e) {
-            throw new ConfigException("model.zoo", e.getMessage());
-        }
-        long w = c.counter("workers", -1);
-        if (w != settings.workers()) {
-            throw new ConfigException("train.workers", "the checkpoint " + l.dir() + " was trained with " + w
-                    + " workers; the data cursors and the averaging continue exactly only with the same count");
-        }
-        long b = c.counter("batchSizePerWorker", -1);
-        if (b != plan.config().integer("train.batchSizePerWorker")) {
-            throw new ConfigException("train.batchSizePerWorker", "the checkpoint " + l.dir() + " was trained with batch " + b);
-        }
-        if (c.seed() != settings.seed()) {
-            throw new ConfigException("run.seed", "the checkpoint " + l.dir() + " was trained with seed " + c.seed());
-        }
-        console.line(String.format("resuming from %s (round %d, step %d, epoch %d, code %s)", l.dir(), c.counter("round", 0),
-                c.counter("step", 0), c.counter("epoch", 0), c.codeVersion()));
-        return Optional.of(new TrainingState(c.params(), c.buffers(), c.optimizerState(), c.counter("step", 0),
-                c.counter("epoch", 0), c.counter("stepInEpoch", 0), c.counter("round", 0)));
+        return new Checkpoint(plan.network(), recordedConfig, CodeVersion.current(), settings.seed(), counters,
+                s.params(), s.buffers(), optimizer, slots, s.optimizerState(), data);
     }
 }

@@ -100,19 +100,32 @@ public final class CheckpointStore {
     /** A loaded checkpoint and where it came from. */
     public record Loaded(Path dir, Checkpoint checkpoint, String jobConfig) {}
 
+    /** A checkpoint directory that does not read back whole, and why. */
+    public record Damaged(Path dir, String reason) {}
+
+    /** The newest checkpoint that reads back whole (if any), and the newer ones that did not. */
+    public record Search(Optional<Loaded> newest, List<Damaged> damaged) {}
+
     /**
-     * The newest checkpoint that reads back whole; a damaged one (truncated, CRC mismatch,
-     * missing file) is skipped with a warning naming it and why.
+     * The newest checkpoint that reads back whole; each damaged one before it (truncated, CRC
+     * mismatch, missing file) is skipped with a warning naming it and why.
      */
-    public Optional<Loaded> newest() {
+    public Search search() {
+        List<Damaged> damaged = new ArrayList<>();
         for (Path dir : list()) {
             try {
-                return Optional.of(load(dir));
+                return new Search(Optional.of(load(dir)), List.copyOf(damaged));
             } catch (IOException | RuntimeException e) {
                 LOG.warn("skipping damaged checkpoint {}: {}", dir, e.getMessage());
+                damaged.add(new Damaged(dir, String.valueOf(e.getMessage())));
             }
         }
-        return Optional.empty();
+        return new Search(Optional.empty(), List.copyOf(damaged));
+    }
+
+    /** The newest checkpoint that reads back whole; damaged ones are skipped with a warning. */
+    public Optional<Loaded> newest() {
+        return search().newest();
     }
 
     /** Reads one checkpoint directory (URI or path). */

@@ -72,6 +72,7 @@ public final class JobSettings {
             integer("train.aggregationDepth", 2, 1, 16, "Depth of the summation tree over the workers' vectors (2: sqrt(W) partial sums)."),
             integer("train.checkpointEvery", 50, 1, BIG, "Rounds between checkpoints; one is also written at the end."),
             integer("train.keepCheckpoints", 3, 1, BIG, "Checkpoints kept; older ones are deleted."),
+            choice("train.resume.data", "pinned", List.of("pinned", "latest"), "What --resume trains on: pinned reads the shard table at the version the checkpoint trained on (Delta time travel), so the run continues on exactly its rows, and refuses when that version is gone (vacuumed); latest moves the run to the table's current version, logged, starting a new epoch."),
             bool("train.evaluateAtEnd", true, "Evaluate on data.evalSplit after the last round and write the result beside the checkpoint."),
             choice("train.progress", "auto", List.of("auto", "on", "off"), "Console progress (a line per epoch with the time left; a bar redrawn each round on a terminal): auto shows it in local mode."),
 

@@ -37,10 +37,13 @@ public final class SplitIndex implements Serializable {
 
     /** The split's shards listed in the manifest, resolved against the data root URI. */
     public static SplitIndex of(Manifest manifest, String dataRoot, String split) {
+        return of(manifest.shards() == null ? List.of() : manifest.shards(), dataRoot, split);
+    }
+
+    /** The split's shards among these (every split's, e.g. one table version's files), resolved against the data root URI. */
+    public static SplitIndex of(List<Manifest.Shard> allShards, String dataRoot, String split) {
         List<Manifest.Shard> shards = new ArrayList<>();
-        if (manifest.shards() != null) {
-            for (Manifest.Shard s : manifest.shards()) if (split.equals(s.split()) && s.rows() > 0) shards.add(s);
-        }
+        for (Manifest.Shard s : allShards) if (split.equals(s.split()) && s.rows() > 0) shards.add(s);
         shards.sort(Comparator.comparing(Manifest.Shard::path));
         String root = dataRoot.endsWith("/") ? dataRoot : dataRoot + "/";
         List<ShardFile> files = new ArrayList<>();

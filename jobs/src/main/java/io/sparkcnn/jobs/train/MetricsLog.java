@@ -2,9 +2,13 @@ package io.sparkcnn.jobs.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -19,9 +23,16 @@ import java.util.Map;
  * Per-round metrics as JSON lines under {@code <run.dir>/metrics/}: one file per driver
  * process, named after the first round it ran ({@code rounds-000000000001.jsonl}), so a
  * resumed run appends a file instead of needing append support from the file system. Each
- * line is flushed (hflush) when written.
+ * line reaches the file system when it is written (hflush), so a killed driver loses no round
+ * it logged.
+ *
+ * <p>On a checksummed file system (file:// is Hadoop's LocalFileSystem) the log is written
+ * through the raw file system underneath: the checksummed stream keeps every byte in its own
+ * buffers until 64 KiB have gathered, whatever hflush asks (its hflush is a plain flush that
+ * stops at the checksum summer), so a killed driver left an empty file.
  */
 public final class MetricsLog implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsLog.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final FSDataOutputStream out;
     private final Path file;
@@ -32,7 +43,15 @@ public final class MetricsLog implements Closeable {
             FileSystem fs = dir.getFileSystem(conf);
             fs.mkdirs(dir);
             file = new Path(dir, String.format("rounds-%012d.jsonl", firstRound));
+            if (fs instanceof ChecksumFileSystem checksummed) {
+                checksummed.delete(file, false); // and its .crc, which would no longer match
+                fs = checksummed.getRawFileSystem();
+            }
             out = fs.create(file, true);
+            if (!out.hasCapability(StreamCapabilities.HFLUSH)) {
+                LOG.warn("the file system of {} cannot flush a stream before closing it: metrics of rounds logged before "
+                        + "a driver failure may be lost", file);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the metrics file under " + runDir, e);
         }

@@ -2,6 +2,7 @@ package io.sparkcnn.model.checkpoint;
 
 import io.sparkcnn.model.backend.Arena;
 import io.sparkcnn.model.config.NetworkConfig;
+import io.sparkcnn.model.data.DataVersion;
 import io.sparkcnn.model.graph.Network;
 import io.sparkcnn.model.graph.NetworkSpec;
 import io.sparkcnn.model.graph.NetworkSummary;
@@ -16,12 +17,13 @@ import java.util.Map;
  * trainer's config text, the code version, the seed, named step counters (step, epoch,
  * round, data cursors), the parameters, the batch-norm buffers and the optimizer state
  * ({@code optimizerSlots} arrays of the parameters' length, one after the other, as in the
- * OPT arena). The arrays are held as given, not copied: they can be hundreds of megabytes.
- * Written and read by {@link CheckpointWriter} and {@link CheckpointReader}.
+ * OPT arena), and the data version trained on ({@code data}: null when none is recorded, as in
+ * every format-1 file and in exports). The arrays are held as given, not copied: they can be
+ * hundreds of megabytes. Written and read by {@link CheckpointWriter} and {@link CheckpointReader}.
  */
 public record Checkpoint(NetworkSpec network, String trainerConfig, String codeVersion, long seed,
                          Map<String, Long> counters, float[] params, float[] buffers,
-                         String optimizer, int optimizerSlots, float[] optimizerState) {
+                         String optimizer, int optimizerSlots, float[] optimizerState, DataVersion data) {
 
     /** The optimizer name of a checkpoint without optimizer state (inference, or a plain export). */
     public static final String NO_OPTIMIZER = "none";
@@ -51,6 +53,20 @@ public record Checkpoint(NetworkSpec network, String trainerConfig, String codeV
             throw new IllegalArgumentException("optimizer state must be " + optimizerSlots + " x " + params.length
                     + " floats, got " + (optimizerState == null ? "none" : optimizerState.length));
         }
+    }
+
+    /** A checkpoint that records no data version. */
+    public Checkpoint(NetworkSpec network, String trainerConfig, String codeVersion, long seed,
+                      Map<String, Long> counters, float[] params, float[] buffers,
+                      String optimizer, int optimizerSlots, float[] optimizerState) {
+        this(network, trainerConfig, codeVersion, seed, counters, params, buffers, optimizer, optimizerSlots,
+                optimizerState, null);
+    }
+
+    /** This checkpoint recording the data version it trained on. */
+    public Checkpoint withData(DataVersion trainedOn) {
+        return new Checkpoint(network, trainerConfig, codeVersion, seed, counters, params, buffers, optimizer,
+                optimizerSlots, optimizerState, trainedOn);
     }
 
     /**

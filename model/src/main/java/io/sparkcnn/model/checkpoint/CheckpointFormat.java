@@ -3,14 +3,14 @@ package io.sparkcnn.model.checkpoint;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Constants of the checkpoint file format, version 1; docs/checkpoint-format.md describes it
- * byte by byte. All numbers are big-endian (Java's DataOutputStream order), floats IEEE 754
+ * Constants of the checkpoint file format, version 2 (version 1 is still read);
+ * docs/checkpoint-format.md describes it byte by byte. All numbers are big-endian (Java's DataOutputStream order), floats IEEE 754
  * binary32, text UTF-8.
  *
  * <pre>
  * magic    8 bytes  89 53 43 4B 50 0D 0A 1A  ("\x89SCKP\r\n\x1A")
- * version  int32    1
- * sections, in this order: META SPEC TRNR PARM BUFS OPTS END_
+ * version  int32    2 (1: the same without DATA)
+ * sections, in this order: META SPEC TRNR DATA PARM BUFS OPTS END_
  *   tag     4 ASCII bytes
  *   length  int64   payload bytes
  *   payload length bytes
@@ -26,13 +26,21 @@ public final class CheckpointFormat {
      */
     static final byte[] MAGIC = {(byte) 0x89, 'S', 'C', 'K', 'P', '\r', '\n', 0x1A};
 
-    public static final int VERSION = 1;
+    /** The version written. */
+    public static final int VERSION = 2;
 
-    /** The sections of version 1, in file order. */
+    /** The oldest version read: version 1 files have no DATA section. */
+    public static final int OLDEST_READ = 1;
+
+    /** The first version with a DATA section. */
+    static final int DATA_SINCE = 2;
+
+    /** The sections, in file order. */
     enum Section {
         META("code version, seed and step counters"),
         SPEC("network spec as JSON config text"),
         TRNR("trainer config text"),
+        DATA("the data version trained on"),
         PARM("parameters"),
         BUFS("batch-norm running statistics"),
         OPTS("optimizer state"),

@@ -2,6 +2,7 @@ package io.sparkcnn.model.checkpoint;
 
 import io.sparkcnn.model.checkpoint.CheckpointFormat.Section;
 import io.sparkcnn.model.config.NetworkConfig;
+import io.sparkcnn.model.data.DataVersion;
 import io.sparkcnn.model.graph.NetworkSpec;
 import io.sparkcnn.model.graph.NetworkSummary;
 
@@ -73,8 +74,9 @@ public final class CheckpointReader {
         byte[] v = new byte[4];
         readHeaderBytes(v, "the format version");
         int version = ByteBuffer.wrap(v).getInt();
-        if (version != CheckpointFormat.VERSION) {
-            throw fail("format version " + version + "; this build reads version " + CheckpointFormat.VERSION);
+        if (version < CheckpointFormat.OLDEST_READ || version > CheckpointFormat.VERSION) {
+            throw fail("format version " + version + "; this build reads versions " + CheckpointFormat.OLDEST_READ
+                    + " to " + CheckpointFormat.VERSION);
         }
 
         ByteBuffer meta = ByteBuffer.wrap(textSection(Section.META, 1 << 20));
@@ -103,6 +105,7 @@ public final class CheckpointReader {
                     + " does not describe a network this build can build: " + e.getMessage(), e);
         }
         String trainer = utf8(textSection(Section.TRNR, CheckpointFormat.MAX_TEXT_BYTES), Section.TRNR);
+        DataVersion data = version >= CheckpointFormat.DATA_SINCE ? data(textSection(Section.DATA, 1 << 20)) : null;
 
         long paramCount = spec.paramCount();
         long bufferCount = NetworkSummary.of(spec).totalBuffers();
@@ -134,9 +137,29 @@ public final class CheckpointReader {
 
         try {
             return new Checkpoint(spec, trainer, codeVersion, seed, counters, params, buffers,
-                    utf8(name, Section.OPTS), slots, opt);
+                    utf8(name, Section.OPTS), slots, opt, data);
         } catch (IllegalArgumentException e) {
             throw fail("inconsistent sections: " + e.getMessage());
+        }
+    }
+
+    /** DATA: empty, or table version, split, rows, shards and the two digests. */
+    private DataVersion data(byte[] payload) throws CheckpointException {
+        if (payload.length == 0) return null;
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        try {
+            long tableVersion = b.getLong();
+            String split = string(b);
+            long rows = b.getLong();
+            int shards = b.getInt();
+            String shardsDigest = string(b);
+            String checksumsDigest = string(b);
+            if (b.hasRemaining()) throw fail(Section.DATA.label() + " has " + b.remaining() + " bytes after its fields");
+            return new DataVersion(tableVersion, split, rows, shards, shardsDigest, checksumsDigest);
+        } catch (BufferUnderflowException e) {
+            throw fail(Section.DATA.label() + " is malformed: its fields run past its length");
+        } catch (IllegalArgumentException e) {
+            throw fail(Section.DATA.label() + " is malformed: " + e.getMessage());
         }
     }
 

@@ -2,6 +2,7 @@ package io.sparkcnn.model.checkpoint;
 
 import io.sparkcnn.model.checkpoint.CheckpointFormat.Section;
 import io.sparkcnn.model.config.NetworkConfig;
+import io.sparkcnn.model.data.DataVersion;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -52,6 +53,7 @@ public final class CheckpointWriter {
         bytesSection(Section.META, meta(c));
         bytesSection(Section.SPEC, NetworkConfig.writeJson(c.network()).getBytes(StandardCharsets.UTF_8));
         bytesSection(Section.TRNR, c.trainerConfig().getBytes(StandardCharsets.UTF_8));
+        bytesSection(Section.DATA, data(c.data()));
         floatSection(Section.PARM, new byte[0], c.params());
         floatSection(Section.BUFS, new byte[0], c.buffers());
         ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -73,6 +75,20 @@ public final class CheckpointWriter {
             writeString(d, e.getKey());
             d.writeLong(e.getValue());
         }
+        return b.toByteArray();
+    }
+
+    /** DATA: empty when no data version is recorded. */
+    private static byte[] data(DataVersion v) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        if (v == null) return b.toByteArray();
+        DataOutputStream d = new DataOutputStream(b);
+        d.writeLong(v.tableVersion());
+        writeString(d, v.split());
+        d.writeLong(v.rows());
+        d.writeInt(v.shards());
+        writeString(d, v.shardsDigest());
+        writeString(d, v.checksumsDigest());
         return b.toByteArray();
     }
 

@@ -96,6 +96,32 @@ class CheckpointTest {
         assertArrayEquals(b, bytes(back), "reading and writing again gives the same bytes");
     }
 
+    /** The data version trained on survives a round trip; a checkpoint without one reads back without one. */
+    @Test
+    void theDataVersionRoundTripsAndMayBeAbsent() throws IOException {
+        Checkpoint with = GoldenCheckpoint.checkpoint().withData(GoldenCheckpoint.data());
+        Checkpoint back = read(bytes(with));
+        assertEquals(GoldenCheckpoint.data(), back.data());
+        assertArrayEquals(with.params(), back.params());
+        assertEquals(null, read(bytes(GoldenCheckpoint.checkpoint())).data());
+        assertEquals(0, RawSections.find(bytes(GoldenCheckpoint.checkpoint()), "DATA").length());
+    }
+
+    @Test
+    void aMalformedDataSectionIsRefusedNamingIt() throws IOException {
+        byte[] b = bytes(GoldenCheckpoint.checkpoint().withData(GoldenCheckpoint.data()));
+        RawSections.Section data = RawSections.find(b, "DATA");
+        byte[] longSplit = b.clone();
+        java.nio.ByteBuffer.wrap(longSplit, data.payload() + 8, 4).putInt(1 << 20); // split length past the section
+        RawSections.reseal(longSplit, data);
+        assertMentions(failure(longSplit), "test.ckpt", "section DATA", "malformed");
+        byte[] negativeRows = b.clone();
+        int rowsAt = data.payload() + 8 + 4 + GoldenCheckpoint.data().split().length();
+        java.nio.ByteBuffer.wrap(negativeRows, rowsAt, 8).putLong(-5);
+        RawSections.reseal(negativeRows, data);
+        assertMentions(failure(negativeRows), "test.ckpt", "section DATA", "negative rows -5");
+    }
+
     @Test
     void pathWriterRenamesAFinishedFileIntoPlace() throws IOException {
         Path target = dir.resolve("step-10.ckpt");
@@ -111,9 +137,12 @@ class CheckpointTest {
         byte[] text = b.clone();
         text[0] = 'P';
         assertMentions(failure(text), "test.ckpt", "not a sparkcnn checkpoint", "50 53 43 4b");
-        byte[] v2 = b.clone();
-        v2[11] = 2;
-        assertMentions(failure(v2), "test.ckpt", "format version 2", "reads version 1");
+        byte[] v3 = b.clone();
+        v3[11] = 3;
+        assertMentions(failure(v3), "test.ckpt", "format version 3", "reads versions 1 to 2");
+        byte[] v0 = b.clone();
+        v0[11] = 0;
+        assertMentions(failure(v0), "test.ckpt", "format version 0", "reads versions 1 to 2");
         assertMentions(failure("hello".getBytes()), "truncated", "magic");
         assertMentions(failure(new byte[0]), "test.ckpt", "truncated");
     }

@@ -1,5 +1,6 @@
 package io.sparkcnn.model.checkpoint;
 
+import io.sparkcnn.model.data.DataVersion;
 import io.sparkcnn.model.graph.NetworkSpec;
 import io.sparkcnn.model.layers.Activate;
 import io.sparkcnn.model.layers.BatchNorm;
@@ -17,14 +18,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The golden checkpoint: a small network (254 parameters, 8 buffer values, 2 optimizer slots)
- * with values given by exact formulas. {@link #main} wrote
- * model/src/test/resources/golden/checkpoint-v1.ckpt once; {@link GoldenCheckpointTest} only
- * reads that file, so a change that breaks old checkpoints fails there. Do not regenerate
- * the file to make that test pass: write a reader for the old version instead.
+ * The golden checkpoints: a small network (254 parameters, 8 buffer values, 2 optimizer slots)
+ * with values given by exact formulas. model/src/test/resources/golden/checkpoint-v1.ckpt was
+ * written once by the format-1 writer; {@link #main} wrote checkpoint-v2.ckpt once (the same
+ * values plus {@link #data()}). {@link GoldenCheckpointTest} only reads those files, so a change
+ * that breaks old checkpoints fails there. Do not regenerate them to make that test pass: write a
+ * reader for the old version instead.
  */
 public final class GoldenCheckpoint {
     static final String RESOURCE = "/golden/checkpoint-v1.ckpt";
+    static final String RESOURCE_V2 = "/golden/checkpoint-v2.ckpt";
     static final String CODE_VERSION = "0.1.0-SNAPSHOT git 0123456789abcdef0123456789abcdef01234567";
     static final long SEED = 0xC0FFEE_5EED_1234L | Long.MIN_VALUE; // negative: the sign bit survives
     static final String TRAINER = "# trainer config, UTF-8: ünïcödé ✓\noptimizer = adam\nlearningRate = 0.001\n";
@@ -53,6 +56,13 @@ public final class GoldenCheckpoint {
         return c;
     }
 
+    /** The data version of the format-2 golden file. */
+    static DataVersion data() {
+        return new DataVersion(17, "train", 50_000, 3,
+                "b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c",
+                "7d865e959b2466918c9863afca942d0fb89d7c9ac0c99bafc3749504ded97730");
+    }
+
     /** Exact in float: multiples of 1/64 in [-50/64, 50/64], varied by kind so sections cannot be swapped unnoticed. */
     static float param(int i) { return ((i * 37) % 101 - 50) / 64f; }
 
@@ -72,12 +82,12 @@ public final class GoldenCheckpoint {
         return new Checkpoint(net, TRAINER, CODE_VERSION, SEED, counters(), params, buffers, "adam", 2, opt);
     }
 
-    /** Writes the golden file to args[0]. */
+    /** Writes the current format's golden file to args[0]. */
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
         Files.createDirectories(out.getParent());
         try (OutputStream o = Files.newOutputStream(out)) {
-            CheckpointWriter.write(checkpoint(), o);
+            CheckpointWriter.write(checkpoint().withData(data()), o);
         }
         System.out.println("wrote " + out + " (" + Files.size(out) + " bytes)");
     }

@@ -1,6 +1,7 @@
 package io.sparkcnn.model.checkpoint;
 
 import io.sparkcnn.model.config.NetworkConfig;
+import io.sparkcnn.model.data.DataVersion;
 import io.sparkcnn.model.graph.Node;
 import org.junit.jupiter.api.Test;
 
@@ -16,14 +17,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
- * The committed golden file (written once by {@link GoldenCheckpoint#main}) must keep
- * reading, value for value. If this fails, the change broke every checkpoint written so far.
+ * The committed golden files (one per format version, each written once) must keep reading,
+ * value for value. If this fails, the change broke every checkpoint written so far.
  */
 class GoldenCheckpointTest {
 
     static byte[] goldenBytes() throws IOException {
-        try (InputStream in = GoldenCheckpointTest.class.getResourceAsStream(GoldenCheckpoint.RESOURCE)) {
-            assertNotNull(in, "golden checkpoint resource " + GoldenCheckpoint.RESOURCE);
+        return goldenBytes(GoldenCheckpoint.RESOURCE);
+    }
+
+    static byte[] goldenBytes(String resource) throws IOException {
+        try (InputStream in = GoldenCheckpointTest.class.getResourceAsStream(resource)) {
+            assertNotNull(in, "golden checkpoint resource " + resource);
             return in.readAllBytes();
         }
     }
@@ -31,6 +36,18 @@ class GoldenCheckpointTest {
     @Test
     void everyValueOfTheGoldenCheckpointReads() throws IOException {
         Checkpoint c = CheckpointReader.read(new ByteArrayInputStream(goldenBytes()), "golden");
+        assertEquals(null, c.data(), "format 1 records no data version");
+        checkValues(c);
+    }
+
+    @Test
+    void everyValueOfTheFormat2GoldenCheckpointReads() throws IOException {
+        Checkpoint c = CheckpointReader.read(new ByteArrayInputStream(goldenBytes(GoldenCheckpoint.RESOURCE_V2)), "golden-v2");
+        assertEquals(GoldenCheckpoint.data(), c.data());
+        checkValues(c);
+    }
+
+    private static void checkValues(Checkpoint c) throws IOException {
         assertEquals(GoldenCheckpoint.CODE_VERSION, c.codeVersion());
         assertEquals(GoldenCheckpoint.SEED, c.seed());
         assertEquals(GoldenCheckpoint.TRAINER, c.trainerConfig());
@@ -62,12 +79,36 @@ class GoldenCheckpointTest {
     /** The layout of docs/checkpoint-format.md, checked on the golden bytes by a walker that shares no code with the reader. */
     @Test
     void goldenFileHasTheDocumentedLayout() throws IOException {
-        byte[] b = goldenBytes();
+        checkLayout(goldenBytes(), 1, List.of("META", "SPEC", "TRNR", "PARM", "BUFS", "OPTS", "END_"));
+    }
+
+    @Test
+    void format2GoldenFileHasTheDocumentedLayout() throws IOException {
+        byte[] b = goldenBytes(GoldenCheckpoint.RESOURCE_V2);
+        checkLayout(b, 2, List.of("META", "SPEC", "TRNR", "DATA", "PARM", "BUFS", "OPTS", "END_"));
+        RawSections.Section data = RawSections.find(b, "DATA");
+        ByteBuffer d = ByteBuffer.wrap(b, data.payload(), (int) data.length());
+        DataVersion expected = GoldenCheckpoint.data();
+        assertEquals(expected.tableVersion(), d.getLong());
+        assertEquals(expected.split(), utf8(d));
+        assertEquals(expected.rows(), d.getLong());
+        assertEquals(expected.shards(), d.getInt());
+        assertEquals(expected.shardsDigest(), utf8(d));
+        assertEquals(expected.checksumsDigest(), utf8(d));
+        assertEquals(data.payload() + data.length(), d.position(), "DATA holds nothing more");
+    }
+
+    private static String utf8(ByteBuffer b) {
+        byte[] s = new byte[b.getInt()];
+        b.get(s);
+        return new String(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void checkLayout(byte[] b, int version, List<String> tags) throws IOException {
         assertArrayEquals(new byte[]{(byte) 0x89, 'S', 'C', 'K', 'P', '\r', '\n', 0x1A}, Arrays.copyOf(b, 8));
-        assertEquals(1, ByteBuffer.wrap(b, 8, 4).getInt());
+        assertEquals(version, ByteBuffer.wrap(b, 8, 4).getInt());
         List<RawSections.Section> sections = RawSections.walk(b);
-        assertEquals(List.of("META", "SPEC", "TRNR", "PARM", "BUFS", "OPTS", "END_"),
-                sections.stream().map(RawSections.Section::tag).toList());
+        assertEquals(tags, sections.stream().map(RawSections.Section::tag).toList());
         for (RawSections.Section s : sections) assertEquals(RawSections.crc(b, s), s.storedCrc(), s.tag());
         RawSections.Section last = sections.get(sections.size() - 1);
         assertEquals(0, last.length());
