@@ -70,7 +70,10 @@ public final class IdxReader {
                 throw new IdxFormatException(source, "not an idx image file (magic " + hex(magic) + ", expected " + hex(IMAGES_MAGIC) + ")");
             }
             int count = in.readInt(), rows = in.readInt(), cols = in.readInt();
-            if (count < 0 || rows <= 0 || cols <= 0 || (long) count * rows * cols > Integer.MAX_VALUE - 8) {
+            // rows * cols fits a long; the count is checked by division so the product cannot wrap (fuzzing found it did)
+            long perImage = (long) rows * cols;
+            if (count < 0 || rows <= 0 || cols <= 0 || perImage > Integer.MAX_VALUE - 8
+                    || count > 0 && perImage > (Integer.MAX_VALUE - 8) / count) {
                 throw new IdxFormatException(source, "impossible idx header: " + count + " images of " + rows + "x" + cols);
             }
             byte[] pixels = readExactly(in, count * rows * cols, source, "pixel");
