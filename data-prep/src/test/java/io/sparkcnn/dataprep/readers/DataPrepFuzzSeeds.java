@@ -50,10 +50,13 @@ public final class DataPrepFuzzSeeds {
                 + "\"air drumming\",val-clip_01,100,110,validate\n";
         put("KineticsReaderFuzzTestInputs/csv/train.csv", kinetics.getBytes(StandardCharsets.UTF_8));
 
-        put("ImageNetReaderFuzzTestInputs/metaMat/meta.mat", MatWriter.meta(List.of(
+        byte[] meta = MatWriter.meta(List.of(
                 new MatWriter.Synset(1, "n01440764", "tench, Tinca tinca"),
                 new MatWriter.Synset(2, "n01443537", "goldfish, Carassius auratus"),
-                new MatWriter.Synset(1001, "n00001740", "entity"))));
+                new MatWriter.Synset(1001, "n00001740", "entity")));
+        put("ImageNetReaderFuzzTestInputs/metaMat/meta.mat", meta);
+        // the same, stored uncompressed: lets the fuzzer mutate the matrix structure, not deflate bytes
+        put("ImageNetReaderFuzzTestInputs/metaMat/meta-uncompressed.mat", uncompressed(meta));
         put("ImageNetReaderFuzzTestInputs/labelFiles/LOC_val_solution.csv",
                 ("ImageId,PredictionString\nILSVRC2012_val_00000001,n01751748 43 0 469 374 n01751748 1 2 3 4\n"
                         + "ILSVRC2012_val_00000002,n09193705 1 2 3 4\n").getBytes(StandardCharsets.UTF_8));
@@ -64,6 +67,25 @@ public final class DataPrepFuzzSeeds {
         byte[] labels = Fixtures.idxLabelsOf(1, 7, 12);
         put("IdxReaderFuzzTestInputs/pair/plain", pair(images, labels, true));
         put("IdxReaderFuzzTestInputs/pair/gzip-png", pair(Fixtures.idxImages(2, 3, 3, 2, true), Fixtures.idxLabels(2, 10, 2, true), false));
+    }
+
+    /** Header + the inflated first element (a MAT file's compressed element holds a whole element). */
+    private static byte[] uncompressed(byte[] mat) throws IOException {
+        java.util.zip.Inflater inf = new java.util.zip.Inflater();
+        inf.setInput(mat, 136, mat.length - 136);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(mat, 0, 128);
+        byte[] buf = new byte[1 << 16];
+        try {
+            while (!inf.finished()) {
+                b.write(buf, 0, inf.inflate(buf));
+            }
+        } catch (java.util.zip.DataFormatException e) {
+            throw new IOException(e);
+        } finally {
+            inf.end();
+        }
+        return b.toByteArray();
     }
 
     private static byte[] mask(String json) {

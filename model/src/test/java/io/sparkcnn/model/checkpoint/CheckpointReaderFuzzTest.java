@@ -42,7 +42,7 @@ class CheckpointReaderFuzzTest {
         long at = 12;
         while (at + 12 <= b.length) {
             long length = ByteBuffer.wrap(b, (int) at + 4, 8).getLong();
-            if (length < 0 || at + 12 + length + 4 > b.length) break;
+            if (length < 0 || length > b.length - at - 16) break; // written so that a huge length cannot wrap
             CRC32 crc = new CRC32();
             crc.update(b, (int) at, (int) (12 + length));
             ByteBuffer.wrap(b, (int) (at + 12 + length), 4).putInt((int) crc.getValue());
