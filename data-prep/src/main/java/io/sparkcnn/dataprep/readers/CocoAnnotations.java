@@ -1,6 +1,8 @@
 package io.sparkcnn.dataprep.readers;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +40,7 @@ final class CocoAnnotations {
         try (JsonParser p = new JsonFactory().createParser(in)) {
             p.setCodec(MAPPER);
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("not a JSON object");
+                throw new SourceFormatException(source, "not a JSON object");
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -56,6 +58,11 @@ final class CocoAnnotations {
                     p.skipChildren();
                 }
             }
+        } catch (JsonProcessingException e) {
+            // Jackson's own message carries a source excerpt; the location is what a user needs
+            JsonLocation at = e.getLocation();
+            throw new SourceFormatException(source, "malformed JSON" + (at == null ? "" : " at line " + at.getLineNr()
+                    + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage(), e);
         }
         // categories come last in the published files: check annotations once everything is known
         for (JsonNode n : anns) {

@@ -18,8 +18,12 @@ final class CocoMasks {
             return new GrayImage(w, h, m);
         }
         if (seg.isObject() && seg.has("counts") && seg.has("size")) {
-            int rh = seg.get("size").get(0).asInt();
-            int rw = seg.get("size").get(1).asInt();
+            JsonNode size = seg.get("size");
+            if (!size.isArray() || size.size() != 2 || !size.get(0).canConvertToInt() || !size.get(1).canConvertToInt()) {
+                throw new IOException("RLE size is not [height, width]: " + size);
+            }
+            int rh = size.get(0).asInt();
+            int rw = size.get(1).asInt();
             if (rh != h || rw != w) {
                 throw new IOException("RLE size " + rw + "x" + rh + " differs from image " + w + "x" + h);
             }
@@ -44,7 +48,7 @@ final class CocoMasks {
         long pos = 0;
         int v = 0;
         for (long run : counts) {
-            if (run < 0 || pos + run > (long) w * h) {
+            if (run < 0 || run > (long) w * h - pos) { // not pos + run: a huge run must not wrap past the check
                 throw new IOException("RLE runs exceed the image");
             }
             if (v == 1) {
@@ -61,7 +65,7 @@ final class CocoMasks {
     }
 
     /** pycocotools' compressed RLE string (6 bits per char, continuation bit, deltas after the 3rd run). */
-    static long[] decodeCompressed(String s) {
+    static long[] decodeCompressed(String s) throws IOException {
         long[] tmp = new long[s.length()];
         int n = 0;
         int p = 0;
@@ -70,6 +74,10 @@ final class CocoMasks {
             int k = 0;
             boolean more = true;
             while (more) {
+                if (p == s.length() || k == 13) {
+                    throw new IOException(p == s.length() ? "compressed RLE counts end inside a number"
+                            : "compressed RLE count longer than 64 bits");
+                }
                 int c = s.charAt(p) - 48;
                 x |= (long) (c & 0x1f) << (5 * k);
                 more = (c & 0x20) != 0;

@@ -16,7 +16,6 @@ import io.sparkcnn.model.data.ShardSchema;
 import io.sparkcnn.model.data.Task;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -85,11 +84,33 @@ public final class IdxReader implements DatasetReader {
             out.reject(labelsPath, "read", "labels file missing for " + unit.id());
             return;
         }
-        try (DataInputStream img = open(fs, unit.id()); DataInputStream lab = open(fs, labelsPath)) {
+        InputStream images = null;
+        InputStream labels;
+        try {
+            images = fs.open(unit.id());
+            labels = fs.open(labelsPath);
+        } catch (IOException e) {
+            out.reject(unit.id(), "read", "cannot read idx pair: " + e);
+            try (InputStream opened = images) {
+                return;
+            } catch (IOException ignored) {
+                return; // the pair is rejected already
+            }
+        }
+        readPair(images, labels, unit.id(), labelsPath, options, out);
+    }
+
+    /**
+     * Emits the records of an images/labels pair (plain or gzipped streams, closed here); every
+     * problem becomes a reject naming the file or the record, never an exception. No Spark or file
+     * system needed.
+     */
+    void readPair(InputStream images, InputStream labels, String imagesId, String labelsPath, PrepOptions options, Emitter out) {
+        try (DataInputStream img = open(images); DataInputStream lab = open(labels)) {
             int im = img.readInt();
             int lm = lab.readInt();
             if (im != IMAGES_MAGIC) {
-                out.reject(unit.id(), "header", String.format("bad idx images magic 0x%08x", im));
+                out.reject(imagesId, "header", String.format("bad idx images magic 0x%08x", im));
                 return;
             }
             if (lm != LABELS_MAGIC) {
@@ -101,20 +122,19 @@ public final class IdxReader implements DatasetReader {
             int cols = img.readInt();
             int nl = lab.readInt();
             if (rows <= 0 || cols <= 0 || (long) rows * cols > options.maxPixels()) {
-                out.reject(unit.id(), "header", "idx header declares " + rows + "x" + cols + " images");
+                out.reject(imagesId, "header", "idx header declares " + rows + "x" + cols + " images");
                 return;
             }
             if (n != nl) {
-                out.reject(unit.id(), "header", n + " images but " + nl + " labels");
+                out.reject(imagesId, "header", n + " images but " + nl + " labels");
             }
             int count = Math.min(n, nl);
-            byte[] px = new byte[rows * cols];
             boolean raw = options.encoding().kind() == EncodingPolicy.Kind.RAW;
             for (int i = 0; i < count; i++) {
-                try {
-                    img.readFully(px);
-                } catch (EOFException e) {
-                    out.reject(unit.id() + "#" + i, "read", "truncated: images file ends at record " + i + " of " + count);
+                // read, not preallocated: the record size comes from the header, the bytes must really be there
+                byte[] px = img.readNBytes(rows * cols);
+                if (px.length < rows * cols) {
+                    out.reject(imagesId + "#" + i, "read", "truncated: images file ends at record " + i + " of " + count);
                     return;
                 }
                 int label = lab.read();
@@ -122,7 +142,7 @@ public final class IdxReader implements DatasetReader {
                     out.reject(labelsPath + "#" + i, "read", "truncated: labels file ends at record " + i + " of " + count);
                     return;
                 }
-                String key = unit.id() + "#" + i;
+                String key = imagesId + "#" + i;
                 if (label >= classNames.size()) {
                     out.reject(key, "label", "label " + label + " outside 0.." + (classNames.size() - 1));
                     continue;
@@ -144,13 +164,13 @@ public final class IdxReader implements DatasetReader {
                 out.row(key, p, Map.of(ShardSchema.LABEL, label, ShardSchema.LABEL_NAME, classNames.get(label)));
             }
         } catch (IOException e) {
-            out.reject(unit.id(), "read", "cannot read idx pair: " + e);
+            out.reject(imagesId, "read", "cannot read idx pair: " + e);
         }
     }
 
     /** Opens a file, gunzipping when it starts with the gzip magic (names are not trusted). */
-    private static DataInputStream open(DatasetFs fs, String rel) throws IOException {
-        InputStream in = new BufferedInputStream(fs.open(rel), 1 << 16);
+    static DataInputStream open(InputStream raw) throws IOException {
+        InputStream in = new BufferedInputStream(raw, 1 << 16);
         in.mark(2);
         int b0 = in.read();
         int b1 = in.read();

@@ -69,14 +69,25 @@ public final class ImageNetReader implements DatasetReader {
         if (!fs.exists(META)) {
             return m;
         }
-        MatFile.Array synsets = MatFile.parse(fs.readAll(META, 64L << 20)).get("synsets");
+        return idToWnid(fs.readAll(META, 64L << 20), META);
+    }
+
+    /** meta.mat's synsets struct as ILSVRC2012_ID -> wnid; a file without it, or of other types, is named in the error. */
+    static Map<Integer, String> idToWnid(byte[] meta, String source) throws IOException {
+        MatFile.Array synsets = MatFile.parse(meta, source).get("synsets");
         if (synsets == null || !synsets.fields().containsKey("ILSVRC2012_ID") || !synsets.fields().containsKey("WNID")) {
-            throw new IOException(META + " has no synsets struct with ILSVRC2012_ID and WNID");
+            throw new SourceFormatException(source, "has no synsets struct with ILSVRC2012_ID and WNID");
         }
         List<MatFile.Array> ids = synsets.fields().get("ILSVRC2012_ID");
         List<MatFile.Array> wn = synsets.fields().get("WNID");
+        Map<Integer, String> m = new HashMap<>();
         for (int i = 0; i < ids.size(); i++) {
-            m.put((int) ids.get(i).numbers()[0], wn.get(i).text().trim());
+            double[] id = ids.get(i).numbers();
+            String w = wn.get(i).text();
+            if (id == null || id.length != 1 || id[0] != Math.rint(id[0]) || Math.abs(id[0]) > Integer.MAX_VALUE || w == null) {
+                throw new SourceFormatException(source, "synset " + (i + 1) + " has no numeric ILSVRC2012_ID or no text WNID");
+            }
+            m.put((int) id[0], w.trim());
         }
         return m;
     }
@@ -120,29 +131,17 @@ public final class ImageNetReader implements DatasetReader {
             String wnid = parts.length == 3 ? parts[1] : "";
             units.add(unit(f, "train", wnid, index, List.of()));
         }
-        Map<String, String> valLabels = new HashMap<>();
+        Map<String, String> valLabels = Map.of();
         List<SourceFile> labelFiles = new ArrayList<>();
         if (fs.exists(SOLUTION)) {
             labelFiles.add(fs.stat(SOLUTION));
-            for (String line : lines(fs, SOLUTION)) {
-                String[] c = line.split(",", 2);
-                if (c.length == 2 && !c[0].equals("ImageId") && !c[1].isBlank()) {
-                    valLabels.put(c[0].trim(), c[1].trim().split("\\s+")[0]);
-                }
-            }
+            valLabels = solutionLabels(lines(fs, SOLUTION));
         } else if (fs.exists(GROUND_TRUTH)) {
             labelFiles.add(fs.stat(GROUND_TRUTH));
             if (fs.exists(META)) {
                 labelFiles.add(fs.stat(META));
             }
-            List<String> gt = lines(fs, GROUND_TRUTH);
-            for (int i = 0; i < gt.size(); i++) {
-                String s = gt.get(i).trim();
-                if (!s.isEmpty()) {
-                    String w = s.matches("\\d+") ? idToWnid.get(Integer.parseInt(s)) : null;
-                    valLabels.put(String.format("ILSVRC2012_val_%08d", i + 1), w == null ? "?id=" + s : w);
-                }
-            }
+            valLabels = groundTruthLabels(lines(fs, GROUND_TRUTH), idToWnid);
         }
         for (SourceFile f : fs.listFiles(base + "val")) {
             if (!ImageFiles.isImageName(f.path())) {
@@ -156,6 +155,35 @@ public final class ImageNetReader implements DatasetReader {
             units.add(unit(f, "val", wnid, index, labelFiles));
         }
         return units;
+    }
+
+    /** LOC_val_solution.csv: ImageId -> first wnid of PredictionString. */
+    static Map<String, String> solutionLabels(List<String> lines) {
+        Map<String, String> valLabels = new HashMap<>();
+        for (String line : lines) {
+            String[] c = line.split(",", 2);
+            if (c.length == 2 && !c[0].equals("ImageId") && !c[1].isBlank()) {
+                valLabels.put(c[0].trim(), c[1].trim().split("\\s+")[0]);
+            }
+        }
+        return valLabels;
+    }
+
+    /**
+     * The devkit's ground truth, one ILSVRC2012_ID per line in val image order. A line that is not a
+     * known id keeps its text ("?id=...") so the image's reject says what the file held.
+     */
+    static Map<String, String> groundTruthLabels(List<String> gt, Map<Integer, String> idToWnid) {
+        Map<String, String> valLabels = new HashMap<>();
+        for (int i = 0; i < gt.size(); i++) {
+            String s = gt.get(i).trim();
+            if (!s.isEmpty()) {
+                // at most 9 digits always fits an int; a longer number is no id of the devkit's
+                String w = s.matches("\\d{1,9}") ? idToWnid.get(Integer.parseInt(s)) : null;
+                valLabels.put(String.format("ILSVRC2012_val_%08d", i + 1), w == null ? "?id=" + s : w);
+            }
+        }
+        return valLabels;
     }
 
     private static SourceUnit unit(SourceFile f, String split, String wnid, Map<String, Integer> index, List<SourceFile> extra) {

@@ -147,31 +147,38 @@ public final class KineticsReader implements DatasetReader {
                 continue;
             }
             try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(f.path()), StandardCharsets.UTF_8))) {
-                String header = in.readLine();
-                if (header == null) {
-                    continue;
-                }
-                List<String> h = splitCsv(header.replace("\uFEFF", "").trim());
-                if (h == null) {
-                    continue;
-                }
-                int cYt = h.indexOf("youtube_id");
-                int cStart = h.indexOf("time_start");
-                int cEnd = h.indexOf("time_end");
-                int cSplit = h.indexOf("split");
-                int cLabel = h.indexOf("label");
-                if (cYt < 0 || cStart < 0 || cEnd < 0 || cSplit < 0) {
-                    continue; // not a Kinetics annotation file
-                }
-                int n = 1;
-                for (String line; (line = in.readLine()) != null; ) {
-                    n++;
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    rows.add(parseRow(f.path(), n, line, h.size(), cLabel, cYt, cStart, cEnd, cSplit));
-                }
+                rows.addAll(parseCsv(f.path(), in));
             }
+        }
+        return rows;
+    }
+
+    /** The rows of one CSV (none when its header lacks the Kinetics columns); no Spark or file system needed. */
+    static List<Row> parseCsv(String csv, BufferedReader in) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        String header = in.readLine();
+        if (header == null) {
+            return rows;
+        }
+        List<String> h = splitCsv(header.replace("\uFEFF", "").trim());
+        if (h == null) {
+            return rows;
+        }
+        int cYt = h.indexOf("youtube_id");
+        int cStart = h.indexOf("time_start");
+        int cEnd = h.indexOf("time_end");
+        int cSplit = h.indexOf("split");
+        int cLabel = h.indexOf("label");
+        if (cYt < 0 || cStart < 0 || cEnd < 0 || cSplit < 0) {
+            return rows; // not a Kinetics annotation file
+        }
+        int n = 1;
+        for (String line; (line = in.readLine()) != null; ) {
+            n++;
+            if (line.isBlank()) {
+                continue;
+            }
+            rows.add(parseRow(csv, n, line, h.size(), cLabel, cYt, cStart, cEnd, cSplit));
         }
         return rows;
     }

@@ -46,23 +46,35 @@ public final class MatFile {
         }
     }
 
-    private MatFile() {
+    /** Deeper nesting than this is no meta.mat (synsets.children is 2 levels) and would only exhaust the stack. */
+    static final int MAX_DEPTH = 32;
+    /** A compressed element may inflate to at most this: a zip bomb is refused, not decompressed into the heap. */
+    static final int MAX_INFLATED = 64 << 20;
+
+    private final String source;
+
+    private MatFile(String source) {
+        this.source = source;
     }
 
-    /** Top-level variables by name. */
-    public static Map<String, Array> parse(byte[] file) throws IOException {
+    /** Top-level variables by name; anything malformed fails with a SourceFormatException naming {@code source}. */
+    public static Map<String, Array> parse(byte[] file, String source) throws IOException {
+        return new MatFile(source).variables(file);
+    }
+
+    private Map<String, Array> variables(byte[] file) throws IOException {
         if (file.length < 128) {
-            throw new IOException("not a MAT file: " + file.length + " bytes");
+            throw fail("not a MAT file: " + file.length + " bytes");
         }
         String head = new String(file, 0, 116, StandardCharsets.US_ASCII);
         if (!head.startsWith("MATLAB 5.0 MAT-file")) {
-            throw new IOException("not a MATLAB 5.0 MAT file");
+            throw fail("not a MATLAB 5.0 MAT file");
         }
         ByteOrder order = file[126] == 'I' && file[127] == 'M' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-        ByteBuffer b = ByteBuffer.wrap(file, 128, file.length - 128).order(order);
+        ByteBuffer b = ByteBuffer.wrap(file, 128, file.length - 128).slice().order(order);
         Map<String, Array> vars = new LinkedHashMap<>();
         while (b.remaining() >= 8) {
-            Array a = element(b, order);
+            Array a = element(b, order, 0);
             if (a != null) {
                 vars.put(a.name(), a);
             }
@@ -71,44 +83,55 @@ public final class MatFile {
     }
 
     /** Reads one top-level element (matrix or compressed matrix). */
-    private static Array element(ByteBuffer b, ByteOrder order) throws IOException {
+    private Array element(ByteBuffer b, ByteOrder order, int depth) throws IOException {
         int type = b.getInt();
         int n = b.getInt();
+        need(b, n, "element of type " + type);
         if (type == MI_COMPRESSED) {
             byte[] z = new byte[n];
             b.get(z);
             ByteBuffer inner = ByteBuffer.wrap(inflate(z)).order(order);
-            return element(inner, order);
+            if (inner.remaining() < 8) {
+                throw fail("compressed element holds " + inner.remaining() + " bytes, less than an element tag");
+            }
+            return element(inner, order, deeper(depth));
         }
         if (type != MI_MATRIX) {
-            b.position(b.position() + pad8(n));
+            skip(b, n);
             return null;
         }
         ByteBuffer m = b.slice(b.position(), n).order(order);
-        b.position(b.position() + pad8(n));
-        return matrix(m, order);
+        skip(b, n);
+        return matrix(m, order, deeper(depth));
     }
 
-    private static Array matrix(ByteBuffer m, ByteOrder order) throws IOException {
+    private Array matrix(ByteBuffer m, ByteOrder order, int depth) throws IOException {
         if (m.remaining() == 0) {
             return new Array("", new int[] {0, 0}, Map.of(), List.of(), "", new double[0]);
         }
-        ByteBuffer flags = sub(m, order);
+        ByteBuffer flags = sub(m, order, new int[1], "array flags");
+        need(flags, 4, "array flags");
         int cls = flags.getInt() & 0xff;
-        ByteBuffer dimsBuf = sub(m, order);
+        ByteBuffer dimsBuf = sub(m, order, new int[1], "dimensions");
         int[] dims = new int[dimsBuf.remaining() / 4];
+        long count = 1;
         for (int i = 0; i < dims.length; i++) {
             dims[i] = dimsBuf.getInt();
+            if (dims[i] < 0) {
+                throw fail("array with negative dimension " + dims[i]);
+            }
+            count = Math.min(count * dims[i], Integer.MAX_VALUE);
         }
-        ByteBuffer nameBuf = sub(m, order);
+        ByteBuffer nameBuf = sub(m, order, new int[1], "array name");
         String name = StandardCharsets.US_ASCII.decode(nameBuf).toString();
-        int count = 1;
-        for (int d : dims) {
-            count *= d;
-        }
         if (cls == MX_STRUCT) {
-            int len = sub(m, order).getInt();
-            ByteBuffer names = sub(m, order);
+            ByteBuffer lenBuf = sub(m, order, new int[1], "field name length of " + name);
+            need(lenBuf, 4, "field name length of " + name);
+            int len = lenBuf.getInt();
+            ByteBuffer names = sub(m, order, new int[1], "field names of " + name);
+            if (len < 0 || len > names.remaining() && names.remaining() > 0) {
+                throw fail("struct " + name + " has field names of " + len + " bytes in " + names.remaining());
+            }
             int nf = len == 0 ? 0 : names.remaining() / len;
             List<String> fieldNames = new ArrayList<>();
             for (int i = 0; i < nf; i++) {
@@ -122,9 +145,9 @@ public final class MatFile {
             }
             Map<String, List<Array>> fields = new LinkedHashMap<>();
             fieldNames.forEach(f -> fields.put(f, new ArrayList<>()));
-            for (int e = 0; e < count; e++) {
+            for (int e = 0; e < count && !fieldNames.isEmpty(); e++) {
                 for (String f : fieldNames) {
-                    fields.get(f).add(subMatrix(m, order));
+                    fields.get(f).add(subMatrix(m, order, depth));
                 }
             }
             return new Array(name, dims, fields, List.of(), null, null);
@@ -132,21 +155,24 @@ public final class MatFile {
         if (cls == MX_CELL) {
             List<Array> cells = new ArrayList<>();
             for (int e = 0; e < count; e++) {
-                cells.add(subMatrix(m, order));
+                cells.add(subMatrix(m, order, depth));
             }
             return new Array(name, dims, Map.of(), cells, null, null);
         }
         int[] dataType = new int[1];
-        ByteBuffer data = sub(m, order, dataType);
+        ByteBuffer data = sub(m, order, dataType, "data of " + name);
         double[] nums = numbers(data, dataType[0]);
         if (cls == MX_CHAR) {
-            // column-major chars; names in meta.mat are 1 x n rows
-            StringBuilder sb = new StringBuilder();
-            int rows = dims.length > 0 ? dims[0] : 1;
-            int cols = count / Math.max(1, rows);
             if (dataType[0] == MI_UTF8 || dataType[0] == MI_UINT8 || dataType[0] == MI_INT8) {
                 return new Array(name, dims, Map.of(), List.of(), new String(toBytes(nums), StandardCharsets.UTF_8), null);
             }
+            // column-major chars; names in meta.mat are 1 x n rows
+            int rows = dims.length > 0 ? dims[0] : 1;
+            int cols = (int) (count / Math.max(1, rows));
+            if ((long) rows * cols > nums.length) {
+                throw fail("char array " + name + " declares " + rows + "x" + cols + " characters but holds " + nums.length);
+            }
+            StringBuilder sb = new StringBuilder();
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < cols; c++) {
                     sb.append((char) nums[c * rows + r]);
@@ -165,49 +191,54 @@ public final class MatFile {
         return out;
     }
 
-    private static Array subMatrix(ByteBuffer m, ByteOrder order) throws IOException {
+    private Array subMatrix(ByteBuffer m, ByteOrder order, int depth) throws IOException {
+        need(m, 8, "element tag");
         int type = m.getInt();
         int n = m.getInt();
         if (type != MI_MATRIX) {
-            throw new IOException("expected a matrix element, found type " + type);
+            throw fail("expected a matrix element, found type " + type);
         }
+        need(m, n, "matrix element");
         ByteBuffer s = m.slice(m.position(), n).order(order);
-        m.position(m.position() + pad8(n));
-        return matrix(s, order);
-    }
-
-    private static ByteBuffer sub(ByteBuffer m, ByteOrder order) {
-        return sub(m, order, new int[1]);
+        skip(m, n);
+        return matrix(s, order, deeper(depth));
     }
 
     /** A data sub-element (normal or small format); returns its bytes and reports its type. */
-    private static ByteBuffer sub(ByteBuffer m, ByteOrder order, int[] typeOut) {
+    private ByteBuffer sub(ByteBuffer m, ByteOrder order, int[] typeOut, String what) throws IOException {
+        need(m, 4, what);
         int first = m.getInt();
         int type;
         int n;
         if ((first >>> 16) != 0) { // small data element: 4 bytes of data in the tag
             type = first & 0xffff;
             n = first >>> 16;
+            if (n > 4) {
+                throw fail(what + ": small data element of " + n + " bytes (at most 4)");
+            }
+            need(m, 4, what);
             ByteBuffer s = m.slice(m.position(), n).order(order);
             m.position(m.position() + 4);
             typeOut[0] = type;
             return s;
         }
         type = first;
+        need(m, 4, what);
         n = m.getInt();
+        need(m, n, what);
         ByteBuffer s = m.slice(m.position(), n).order(order);
-        m.position(m.position() + pad8(n));
+        skip(m, n);
         typeOut[0] = type;
         return s;
     }
 
-    private static double[] numbers(ByteBuffer d, int type) throws IOException {
+    private double[] numbers(ByteBuffer d, int type) throws IOException {
         int size = switch (type) {
             case MI_INT8, MI_UINT8, MI_UTF8 -> 1;
             case MI_INT16, MI_UINT16 -> 2;
             case MI_INT32, MI_UINT32, MI_SINGLE -> 4;
             case MI_DOUBLE, MI_INT64, MI_UINT64 -> 8;
-            default -> throw new IOException("unsupported MAT data type " + type);
+            default -> throw fail("unsupported MAT data type " + type);
         };
         double[] out = new double[d.remaining() / size];
         for (int i = 0; i < out.length; i++) {
@@ -226,14 +257,37 @@ public final class MatFile {
         return out;
     }
 
+    /** Lengths come from the file: each is checked against the bytes that are really there. */
+    private void need(ByteBuffer b, long n, String what) throws SourceFormatException {
+        if (n < 0 || n > b.remaining()) {
+            throw fail(what + " claims " + n + " bytes where " + b.remaining() + " remain: the file is truncated or corrupt");
+        }
+    }
+
+    /** Skips n bytes and the padding to 8 (the last element of a file may lack its padding). */
+    private static void skip(ByteBuffer b, int n) {
+        b.position(b.position() + (int) Math.min(pad8(n), b.remaining()));
+    }
+
+    private int deeper(int depth) throws SourceFormatException {
+        if (depth + 1 > MAX_DEPTH) {
+            throw fail("arrays nested deeper than " + MAX_DEPTH + " levels");
+        }
+        return depth + 1;
+    }
+
+    private SourceFormatException fail(String reason) {
+        return new SourceFormatException(source, reason);
+    }
+
     private static int pad8(int n) {
         return (n + 7) & ~7;
     }
 
-    private static byte[] inflate(byte[] z) throws IOException {
+    private byte[] inflate(byte[] z) throws IOException {
         Inflater inf = new Inflater();
         inf.setInput(z);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(z.length * 4);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(z.length * 4, MAX_INFLATED));
         byte[] buf = new byte[1 << 16];
         try {
             while (!inf.finished()) {
@@ -241,10 +295,13 @@ public final class MatFile {
                 if (k == 0 && (inf.needsInput() || inf.needsDictionary())) {
                     break;
                 }
+                if (out.size() + k > MAX_INFLATED) {
+                    throw fail("a compressed element inflates to more than " + MAX_INFLATED + " bytes");
+                }
                 out.write(buf, 0, k);
             }
         } catch (DataFormatException e) {
-            throw new IOException("corrupt compressed MAT element", e);
+            throw new SourceFormatException(source, "corrupt compressed MAT element: " + e.getMessage(), e);
         } finally {
             inf.end();
         }

@@ -72,7 +72,24 @@ public final class JobConfig implements Serializable {
 
     /** Parses HOCON text (a checkpoint's recorded config) with overrides on top. */
     public static JobConfig parse(String hoconText, List<String> overrides) {
-        return of(ConfigFactory.parseString(hoconText), overrides);
+        return parse(hoconText, "<string>", overrides);
+    }
+
+    /** Parses HOCON text read from {@code source} (a path, a checkpoint): a syntax error names it. */
+    public static JobConfig parse(String hoconText, String source, List<String> overrides) {
+        try {
+            Config base = ConfigFactory.parseString(hoconText,
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setOriginDescription(source));
+            return of(base, overrides);
+        } catch (com.typesafe.config.ConfigException e) {
+            throw syntaxError(source, e);
+        }
+    }
+
+    /** Typesafe's message starts with the origin ("file: 3: ..."); the error is keyed by the file instead. */
+    private static ConfigException syntaxError(String source, com.typesafe.config.ConfigException e) {
+        String m = e.getMessage();
+        return new ConfigException(source, m.startsWith(source + ": ") ? m.substring(source.length() + 2) : m);
     }
 
     private static JobConfig of(Config base, List<String> overrides) {

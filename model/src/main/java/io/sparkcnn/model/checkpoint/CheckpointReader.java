@@ -32,6 +32,8 @@ import java.util.zip.CRC32;
  */
 public final class CheckpointReader {
     private static final int CHUNK_FLOATS = 16384;
+    /** Float sections start at 16 MB and double up to their stated count. */
+    private static final int GROW_FROM_FLOATS = 1 << 22;
 
     private final InputStream in;
     private final String source;
@@ -167,10 +169,24 @@ public final class CheckpointReader {
     private byte[] textSection(Section s, long max) throws IOException {
         long length = open(s);
         if (length > max) throw fail(s.label() + " claims " + length + " bytes, more than the " + max + " it may hold: the file is corrupt");
-        byte[] b = new byte[(int) length];
-        payload(b, b.length);
+        byte[] b = grownPayload((int) length);
         close();
         return b;
+    }
+
+    /**
+     * n payload bytes, in an array that grows with the bytes that actually arrive: a tiny file
+     * whose header claims a 256 MB section must end as "truncated" without allocating 256 MB.
+     */
+    private byte[] grownPayload(int n) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(Math.min(n, chunk.length));
+        for (int done = 0; done < n; ) {
+            int k = Math.min(chunk.length, n - done);
+            payload(chunk, k);
+            out.write(chunk, 0, k);
+            done += k;
+        }
+        return out.toByteArray();
     }
 
     private float[] floatSection(Section s, long headBytes, long expected, String why) throws IOException {
@@ -191,11 +207,14 @@ public final class CheckpointReader {
         if (length != headBytes + 4 + 4L * count) {
             throw fail(s.label() + " has length " + length + ", but " + count + " floats take " + (headBytes + 4 + 4L * count));
         }
-        float[] r = new float[count];
+        // the count comes from the file (through its spec): the array grows as floats arrive, doubling,
+        // so a short file claiming billions of parameters fails as truncated, not with an OutOfMemoryError
+        float[] r = new float[Math.min(count, GROW_FROM_FLOATS)];
         ByteBuffer bytes = ByteBuffer.wrap(chunk).order(ByteOrder.BIG_ENDIAN);
         for (int off = 0; off < count; off += CHUNK_FLOATS) {
             int n = Math.min(CHUNK_FLOATS, count - off);
             payload(chunk, 4 * n);
+            if (off + n > r.length) r = Arrays.copyOf(r, (int) Math.min(count, Math.max(off + n, 2L * r.length)));
             bytes.clear();
             bytes.asFloatBuffer().get(r, off, n);
         }

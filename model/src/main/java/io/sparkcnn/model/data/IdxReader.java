@@ -51,39 +51,60 @@ public final class IdxReader {
         Images im = readImages(images);
         byte[] lb = readLabels(labels);
         if (lb.length != im.count()) {
-            throw new IOException(images + " holds " + im.count() + " images but " + labels + " holds " + lb.length + " labels");
+            throw new IdxFormatException(images.toString(), "holds " + im.count() + " images but " + labels + " holds " + lb.length + " labels");
         }
         return new Labeled(im, lb);
     }
 
     public static Images readImages(Path file) throws IOException {
-        try (DataInputStream in = open(file)) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return readImages(in, file.toString());
+        }
+    }
+
+    /** An image file from a stream (plain or gzipped), read to its end; messages name it {@code source}. */
+    public static Images readImages(InputStream stream, String source) throws IOException {
+        try (DataInputStream in = open(stream, source)) {
             int magic = in.readInt();
             if (magic != IMAGES_MAGIC) {
-                throw new IOException(file + ": not an idx image file (magic " + hex(magic) + ", expected " + hex(IMAGES_MAGIC) + ")");
+                throw new IdxFormatException(source, "not an idx image file (magic " + hex(magic) + ", expected " + hex(IMAGES_MAGIC) + ")");
             }
             int count = in.readInt(), rows = in.readInt(), cols = in.readInt();
-            if (count < 0 || rows <= 0 || cols <= 0 || (long) count * rows * cols > Integer.MAX_VALUE - 8) {
-                throw new IOException(file + ": impossible idx header: " + count + " images of " + rows + "x" + cols);
+            // rows * cols fits a long; the count is checked by division so the product cannot wrap (fuzzing found it did)
+            long perImage = (long) rows * cols;
+            if (count < 0 || rows <= 0 || cols <= 0 || perImage > Integer.MAX_VALUE - 8
+                    || count > 0 && perImage > (Integer.MAX_VALUE - 8) / count) {
+                throw new IdxFormatException(source, "impossible idx header: " + count + " images of " + rows + "x" + cols);
             }
-            byte[] pixels = readExactly(in, count * rows * cols, file, "pixel");
+            byte[] pixels = readExactly(in, count * rows * cols, source, "pixel");
             return new Images(count, rows, cols, pixels);
         } catch (EOFException e) {
-            throw new IOException(file + ": truncated idx header", e);
+            throw new IdxFormatException(source, "truncated idx header", e);
+        } catch (java.util.zip.ZipException e) {
+            throw new IdxFormatException(source, "corrupt gzip data: " + e.getMessage(), e);
         }
     }
 
     public static byte[] readLabels(Path file) throws IOException {
-        try (DataInputStream in = open(file)) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return readLabels(in, file.toString());
+        }
+    }
+
+    /** A label file from a stream (plain or gzipped), read to its end; messages name it {@code source}. */
+    public static byte[] readLabels(InputStream stream, String source) throws IOException {
+        try (DataInputStream in = open(stream, source)) {
             int magic = in.readInt();
             if (magic != LABELS_MAGIC) {
-                throw new IOException(file + ": not an idx label file (magic " + hex(magic) + ", expected " + hex(LABELS_MAGIC) + ")");
+                throw new IdxFormatException(source, "not an idx label file (magic " + hex(magic) + ", expected " + hex(LABELS_MAGIC) + ")");
             }
             int count = in.readInt();
-            if (count < 0) throw new IOException(file + ": impossible idx header: " + count + " labels");
-            return readExactly(in, count, file, "label");
+            if (count < 0) throw new IdxFormatException(source, "impossible idx header: " + count + " labels");
+            return readExactly(in, count, source, "label");
         } catch (EOFException e) {
-            throw new IOException(file + ": truncated idx header", e);
+            throw new IdxFormatException(source, "truncated idx header", e);
+        } catch (java.util.zip.ZipException e) {
+            throw new IdxFormatException(source, "corrupt gzip data: " + e.getMessage(), e);
         }
     }
 
@@ -95,21 +116,36 @@ public final class IdxReader {
         throw new IOException("neither " + name + " nor " + name + ".gz is in " + dir);
     }
 
-    private static byte[] readExactly(DataInputStream in, int n, Path file, String what) throws IOException {
-        byte[] data = new byte[n];
-        int read = in.readNBytes(data, 0, n);
-        if (read < n) throw new IOException(file + ": truncated: the header declares " + n + " " + what + " bytes, the file holds " + read);
-        if (in.read() >= 0) throw new IOException(file + ": has data after the " + n + " " + what + " bytes its header declares");
-        return data;
+    /**
+     * Reads n bytes and checks nothing follows. The array grows with the bytes that actually
+     * arrive (readNBytes), so a 16-byte file whose header declares 2 GB allocates nothing large.
+     * A corrupt gzip stream is reported as this file's error, not as a bare ZipException.
+     */
+    private static byte[] readExactly(DataInputStream in, int n, String source, String what) throws IOException {
+        try {
+            byte[] data = in.readNBytes(n);
+            if (data.length < n) {
+                throw new IdxFormatException(source, "truncated: the header declares " + n + " " + what + " bytes, the file holds " + data.length);
+            }
+            if (in.read() >= 0) throw new IdxFormatException(source, "has data after the " + n + " " + what + " bytes its header declares");
+            return data;
+        } catch (java.util.zip.ZipException | EOFException e) {
+            throw new IdxFormatException(source, "corrupt or truncated gzip data: " + e.getMessage(), e);
+        }
     }
 
-    private static DataInputStream open(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    private static DataInputStream open(InputStream stream, String source) throws IOException {
+        InputStream raw = new BufferedInputStream(stream, 1 << 16);
         raw.mark(2);
         int b0 = raw.read(), b1 = raw.read();
         raw.reset();
         boolean gzip = b0 == 0x1f && b1 == 0x8b;
-        return new DataInputStream(gzip ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw);
+        if (!gzip) return new DataInputStream(raw);
+        try {
+            return new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16));
+        } catch (java.util.zip.ZipException | EOFException e) {
+            throw new IdxFormatException(source, "corrupt gzip header: " + e.getMessage(), e);
+        }
     }
 
     private static String hex(int v) { return String.format("0x%08x", v); }
