@@ -42,7 +42,7 @@ public final class PrepCli implements Callable<Integer> {
     boolean instances;
     @Option(names = "--retain-hours", defaultValue = "720", description = "keep files of replaced table versions this long "
             + "(VACUUM after each commit), so resumed training runs can time-travel to their version (default ${DEFAULT-VALUE} = 30 days)")
-    double retainHours;
+    long retainHours;
     @Option(names = "--local", description = "run in local mode with this many cores (without spark-submit)")
     Integer localCores;
 
@@ -70,7 +70,7 @@ public final class PrepCli implements Callable<Integer> {
                     .withMaxRejectFraction(maxRejectFraction)
                     .withLimits(maxPixels == null ? ImageCodec.DEFAULT_MAX_PIXELS : maxPixels, ImageCodec.DEFAULT_MAX_SIDE)
                     .withInstances(instances);
-            if (!(retainHours >= 0)) {
+            if (retainHours < 0) {
                 throw new IllegalArgumentException("--retain-hours must be >= 0, got " + retainHours);
             }
             if ("kinetics".equals(kind) && o.encoding().kind() != EncodingPolicy.Kind.RAW) {

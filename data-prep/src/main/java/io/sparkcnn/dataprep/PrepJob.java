@@ -35,12 +35,12 @@ public final class PrepJob {
     private static final Logger LOG = LoggerFactory.getLogger(PrepJob.class);
 
     /** Default VACUUM retention: 30 days, Delta's default log retention, so time travel to any version kept still works. */
-    public static final double DEFAULT_RETAIN_HOURS = 30 * 24;
+    public static final long DEFAULT_RETAIN_HOURS = 30 * 24;
 
     private final SparkSession spark;
     private final DatasetReader reader;
     private final PrepOptions opts;
-    private double retainHours = DEFAULT_RETAIN_HOURS;
+    private long retainHours = DEFAULT_RETAIN_HOURS;
 
     public PrepJob(SparkSession spark, DatasetReader reader, PrepOptions opts) {
         this.spark = spark;
@@ -52,8 +52,8 @@ public final class PrepJob {
      * How long files of replaced versions stay after a commit (VACUUM): a training run resumed later
      * time-travels to the table version in its checkpoint, which must still have its files.
      */
-    public PrepJob retainHours(double hours) {
-        if (!(hours >= 0)) {
+    public PrepJob retainHours(long hours) {
+        if (hours < 0) {
             throw new IllegalArgumentException("retain hours must be >= 0, got " + hours);
         }
         this.retainHours = hours;
@@ -85,6 +85,7 @@ public final class PrepJob {
             housekeeping.removeAbortedWriteFiles(t);
         }
         housekeeping.removeStaleManifestTemps(table.shardsPath());
+        housekeeping.applyRetention(TableHousekeeping.tables(table), retainHours);
         ManifestWriter manifests = new ManifestWriter(spark, table, conf);
         Manifest previous = manifests.read();
         checkSameContentConfig(previous);

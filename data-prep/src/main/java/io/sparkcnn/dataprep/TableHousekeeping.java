@@ -15,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
 import org.slf4j.Logger;
+import scala.jdk.javaapi.CollectionConverters;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -82,8 +83,38 @@ final class TableHousekeeping {
         return p.substring(p.lastIndexOf('/') + 1);
     }
 
-    /** Removes files no version within the last {@code retainHours} needs (Delta VACUUM). */
-    void vacuum(String tablePath, double retainHours) {
+    static final String FILE_RETENTION = "delta.deletedFileRetentionDuration";
+    static final String LOG_RETENTION = "delta.logRetentionDuration";
+    /** Delta's default log retention; the log is never kept shorter than that. */
+    static final long DEFAULT_LOG_HOURS = 30 * 24;
+
+    /**
+     * Makes {@code retainHours} the tables' file retention. Delta 4 VACUUM takes its retention from
+     * the table property {@code delta.deletedFileRetentionDuration} (an argument other than 0 is
+     * ignored) and refuses time travel beyond it, so the property is the setting: tables this session
+     * creates get it as a default, existing tables are altered (one metadata commit) when it differs.
+     * The log is kept at least as long, else versions would lose their log before their files.
+     */
+    void applyRetention(List<String> tablePaths, long retainHours) {
+        String files = "interval " + retainHours + " hours";
+        String log = "interval " + Math.max(retainHours, DEFAULT_LOG_HOURS) + " hours";
+        spark.conf().set("spark.databricks.delta.properties.defaults." + FILE_RETENTION.substring("delta.".length()), files);
+        spark.conf().set("spark.databricks.delta.properties.defaults." + LOG_RETENTION.substring("delta.".length()), log);
+        for (String path : tablePaths) {
+            if (!DeltaTable.isDeltaTable(spark, path)) {
+                continue;
+            }
+            var conf = CollectionConverters.asJava(DeltaLog.forTableWithSnapshot(spark, path)._2().metadata().configuration());
+            if (!files.equals(conf.get(FILE_RETENTION)) || !log.equals(conf.get(LOG_RETENTION))) {
+                spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` SET TBLPROPERTIES ('" + FILE_RETENTION + "' = '"
+                        + files + "', '" + LOG_RETENTION + "' = '" + log + "')");
+                LOG.info("{}: file retention set to {}, log retention to {}", path, files, log);
+            }
+        }
+    }
+
+    /** Removes files that no version within the retention needs (Delta VACUUM, after {@link #applyRetention}). */
+    void vacuum(String tablePath, long retainHours) {
         if (!DeltaTable.isDeltaTable(spark, tablePath)) {
             return;
         }
@@ -93,7 +124,11 @@ final class TableHousekeeping {
             spark.conf().set(check, "false"); // the retention is this job's setting, chosen by its user
         }
         try {
-            DeltaTable.forPath(spark, tablePath).vacuum(retainHours);
+            if (retainHours == 0) {
+                DeltaTable.forPath(spark, tablePath).vacuum(0);
+            } else {
+                DeltaTable.forPath(spark, tablePath).vacuum();
+            }
         } finally {
             spark.conf().set(check, old);
         }

@@ -224,10 +224,16 @@ class IncrementalPrepTest extends SparkTestBase {
         Files.write(in.resolve("a/1.jpg"), Fixtures.jpeg(20, 20, 3));
         Files.setLastModifiedTime(in.resolve("a/1.jpg"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
         run(in, out, 0.9);
-        // the state a kill right after the shard commit of run 2 leaves: the rejects table's version 1 never happened
+        // the state a kill right after the shard commit of run 2 leaves: the rejects table's last commit never happened
         Path log = out.resolve(ShardTable.REJECTS_DIR).resolve("_delta_log");
+        String last;
         try (var files = Files.list(log)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("00000000000000000001.")).toList()) {
+            last = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+        String prefix = last.substring(0, last.length() - ".json".length()) + ".";
+        try (var files = Files.list(log)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    || f.getFileName().toString().startsWith("." + prefix)).toList()) {
                 Files.delete(f);
             }
         }
