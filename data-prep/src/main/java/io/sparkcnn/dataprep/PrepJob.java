@@ -183,7 +183,7 @@ public final class PrepJob {
                             + "%d rows written, %d rejects (see %s)", runSeq, opts.output(), table.version(), added, changed,
                     deleted.size(), rows, rejects, ShardTable.REJECTS_DIR);
             LOG.info(msg);
-            return new PrepResult(false, runSeq, added, changed, deleted.size(), rows, rejects, table.version(), msg);
+            return new PrepResult(false, runSeq, added, changed, deleted.size(), rows, rejects, table.version(), msg, inputs);
         } finally {
             outcome.unpersist();
         }
