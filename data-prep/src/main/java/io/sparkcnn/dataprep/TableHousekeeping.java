@@ -120,6 +120,10 @@ final class TableHousekeeping {
         }
         String check = "spark.databricks.delta.retentionDurationCheck.enabled";
         String old = spark.conf().get(check, "true");
+        // VACUUM START/END history commits would move the table version past the manifest's
+        String logging = "spark.databricks.delta.vacuum.logging.enabled";
+        String oldLogging = spark.conf().get(logging, "false");
+        spark.conf().set(logging, "false");
         if (retainHours < DELTA_MIN_RETAIN_HOURS) {
             spark.conf().set(check, "false"); // the retention is this job's setting, chosen by its user
         }
@@ -131,6 +135,7 @@ final class TableHousekeeping {
             }
         } finally {
             spark.conf().set(check, old);
+            spark.conf().set(logging, oldLogging);
         }
     }
 
