@@ -2,7 +2,8 @@
 # Installs the system packages sparkcnn needs on a Debian/Ubuntu machine (build host, CI,
 # or an executor image): Java 17 + Maven to build, native OpenBLAS for the CPU backend
 # (netlib's JNI BLAS loads it through libblas.so.3), pocl + the ICD loader so the OpenCL
-# backend has a real device everywhere, and the real Fashion-MNIST for the demo and tests.
+# backend has a real device everywhere, and the real Fashion-MNIST for the demo and tests; then
+# deploy/install-python-deps.sh (pandas + pyarrow venv for the Python reader test).
 # Only what is missing is installed; run as root or with sudo.
 set -euo pipefail
 
@@ -13,7 +14,10 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# pandas + pyarrow in a venv for the Python reader test; never fails this script
+python_deps() { "$(dirname "${BASH_SOURCE[0]}")/install-python-deps.sh" || true; }
 if [ ${#missing[@]} -eq 0 ]; then
+  python_deps
   exit 0
 fi
 echo "sparkcnn: installing ${missing[*]}" >&2
@@ -21,3 +25,4 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+python_deps

@@ -36,15 +36,14 @@ public final class ImagePipeline {
     public ProcessedImage process(byte[] bytes) throws RejectedException {
         DecodedImage d = codec.decode(bytes);
         RgbImage out = resize.apply(d.image());
-        boolean untouched = out == d.image();
-        EncodingPolicy.Encoded e = encoding.encode(out, bytes, untouched && d.standardJpeg());
+        EncodingPolicy.Encoded e = encoding.encode(out, bytes, EncodingPolicy.sourceOf(d, out == d.image()));
         return new ProcessedImage(e.bytes(), e.encoding(), out.width(), out.height(), 3, PixelStats.of(out),
                 d.image().width(), d.image().height());
     }
 
     /** Pipeline after decoding (for sources that are not encoded files, e.g. idx records). */
-    public ProcessedImage fromRgb(RgbImage img, byte[] source, boolean keepSource) {
-        EncodingPolicy.Encoded e = encoding.encode(img, source, keepSource);
+    public ProcessedImage fromRgb(RgbImage img, byte[] source, EncodingPolicy.Source kindOfSource) {
+        EncodingPolicy.Encoded e = encoding.encode(img, source, kindOfSource);
         return new ProcessedImage(e.bytes(), e.encoding(), img.width(), img.height(), 3, PixelStats.of(img), img.width(), img.height());
     }
 }

@@ -41,6 +41,9 @@ public final class PrepCli implements Callable<Integer> {
     Long maxPixels;
     @Option(names = "--instances", description = "cityscapes: also store instance ids")
     boolean instances;
+    @Option(names = "--retain-hours", defaultValue = "720", description = "keep files of replaced table versions this long "
+            + "(VACUUM after each commit), so resumed training runs can time-travel to their version (default ${DEFAULT-VALUE} = 30 days)")
+    long retainHours;
     @Option(names = "--local", description = "run in local mode with this many cores (without spark-submit)")
     Integer localCores;
     @Option(names = "--log-dir", description = "directory of the run's full log (default: OUTPUT.logs beside the output)")
@@ -70,6 +73,9 @@ public final class PrepCli implements Callable<Integer> {
                     .withMaxRejectFraction(maxRejectFraction)
                     .withLimits(maxPixels == null ? ImageCodec.DEFAULT_MAX_PIXELS : maxPixels, ImageCodec.DEFAULT_MAX_SIDE)
                     .withInstances(instances);
+            if (retainHours < 0) {
+                throw new IllegalArgumentException("--retain-hours must be >= 0, got " + retainHours);
+            }
             if ("kinetics".equals(kind) && o.encoding().kind() != EncodingPolicy.Kind.RAW) {
                 throw new IllegalArgumentException("kinetics stores raw uint8 frames (THWC): --encoding must be raw");
             }
@@ -84,7 +90,7 @@ public final class PrepCli implements Callable<Integer> {
                 ? SparkSessions.local("sparkcnn-prep " + kind, localCores)
                 : SparkSessions.withDelta(SparkSession.builder().appName("sparkcnn-prep " + kind)).getOrCreate();
         try {
-            PrepResult r = new PrepJob(spark, reader, o, console).run();
+            PrepResult r = new PrepJob(spark, reader, o, console).retainHours(retainHours).run();
             System.out.println(r.message());
             return 0;
         } catch (PrepException e) {

@@ -3,6 +3,8 @@ package io.sparkcnn.dataprep;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 
 import io.sparkcnn.model.data.Manifest;
@@ -33,10 +35,14 @@ import org.slf4j.LoggerFactory;
 public final class PrepJob {
     private static final Logger LOG = LoggerFactory.getLogger(PrepJob.class);
 
+    /** Default VACUUM retention: 30 days, Delta's default log retention, so time travel to any version kept still works. */
+    public static final long DEFAULT_RETAIN_HOURS = 30 * 24;
+
     private final SparkSession spark;
     private final DatasetReader reader;
     private final PrepOptions opts;
     private final JobConsole console;
+    private long retainHours = DEFAULT_RETAIN_HOURS;
 
     public PrepJob(SparkSession spark, DatasetReader reader, PrepOptions opts) {
         this(spark, reader, opts, JobConsole.stderr("prep " + opts.kind()));
@@ -48,6 +54,18 @@ public final class PrepJob {
         this.reader = reader;
         this.opts = opts;
         this.console = console;
+    }
+
+    /**
+     * How long files of replaced versions stay after a commit (VACUUM): a training run resumed later
+     * time-travels to the table version in its checkpoint, which must still have its files.
+     */
+    public PrepJob retainHours(long hours) {
+        if (hours < 0) {
+            throw new IllegalArgumentException("retain hours must be >= 0, got " + hours);
+        }
+        this.retainHours = hours;
+        return this;
     }
 
     public PrepResult run() throws IOException {
@@ -72,6 +90,12 @@ public final class PrepJob {
 
         console.phase("comparing", units.size() + " source units with what " + opts.output() + " holds");
         ShardTable table = new ShardTable(spark, opts.output());
+        TableHousekeeping housekeeping = new TableHousekeeping(spark, conf);
+        for (String t : TableHousekeeping.tables(table)) {
+            housekeeping.removeAbortedWriteFiles(t);
+        }
+        housekeeping.removeStaleManifestTemps(table.shardsPath());
+        housekeeping.applyRetention(TableHousekeeping.tables(table), retainHours);
         ManifestWriter manifests = new ManifestWriter(spark, table, conf);
         Manifest previous = manifests.read();
         checkSameContentConfig(previous);
@@ -124,47 +148,65 @@ public final class PrepJob {
                     col(SparkSchemas.R_REASON).as(RejectSchema.REASON), col(ShardSchema.SOURCE).as(RejectSchema.UNIT),
                     col(ShardSchema.SOURCE_FP).as(RejectSchema.UNIT_FP), col(ShardSchema.RUN_SEQ).as(RejectSchema.RUN_SEQ));
 
-            // one pass over the processed rows: rows and payload bytes per split, and the reject count
+            // one pass over the processed rows: rows and payload bytes per split, the reject count, and the
+            // records carried inside rows (COCO objects), so every input record counts once: row, object or reject
             Map<String, Long> bytesPerSplit = new TreeMap<>();
             long rows = 0;
             long rejects = 0;
+            long carried = 0;
+            boolean objects = reader.task() == io.sparkcnn.model.data.Task.DETECTION;
             for (Row r : outcome.groupBy(col(ShardSchema.SPLIT), col(SparkSchemas.R_STAGE).isNull().as("ok"))
-                    .agg(count("*"), sum(length(col(ShardSchema.IMAGE)))).collectAsList()) {
+                    .agg(count("*"), sum(length(col(ShardSchema.IMAGE))),
+                            objects ? sum(size(col(ShardSchema.OBJ_LABEL))) : lit(0L)).collectAsList()) {
                 if (r.getBoolean(1)) {
                     rows += r.getLong(2);
                     bytesPerSplit.put(r.getString(0), r.isNullAt(3) ? 0L : r.getLong(3));
+                    carried += r.isNullAt(4) ? 0L : ((Number) r.get(4)).longValue();
                 } else {
                     rejects += r.getLong(2);
                 }
             }
+            long inputs = rows + carried + rejects;
             LOG.info("run {}: processed {} units into {} rows and {} rejects in {} ms", runSeq, todo.size(), rows, rejects,
                     System.currentTimeMillis() - t0);
             progress.close();
             console.line(String.format("processed %d units into %d rows and %d rejects", todo.size(), rows, rejects));
-            console.phase("committing", "rejects, then shards, to " + opts.output());
+            console.phase("committing", "shards, then rejects, to " + opts.output());
 
-            table.commitRejects(bad, runSeq, lastSeq, replaced);
-            double fraction = (double) rejects / Math.max(1, rows + rejects);
+            double fraction = (double) rejects / Math.max(1, inputs);
             if (fraction > opts.maxRejectFraction()) {
+                table.writeFailedRunRejects(bad);
                 throw new PrepException(PrepException.TOO_MANY_REJECTS, String.format(
                         "%d of %d inputs rejected (%.2f%% > maxRejectFraction %.2f%%); no shards committed, %s left as it was "
                                 + "(this run's rejects are in %s with run_seq %d). Reasons: %s",
-                        rejects, rows + rejects, 100 * fraction, 100 * opts.maxRejectFraction(), opts.output(),
-                        ShardTable.REJECTS_DIR, runSeq,
+                        rejects, inputs, 100 * fraction, 100 * opts.maxRejectFraction(), opts.output(),
+                        ShardTable.FAILED_REJECTS_DIR, runSeq,
                         topReasons(bad)));
             }
             Dataset<Row> shards = ShardLayout.layout(spark, good, opts.seed(),
                     ShardLayout.shardCounts(bytesPerSplit, opts.targetShardBytes()), SparkSchemas.shards(reader.task()));
             table.commitShards(shards, runSeq, replaced);
+            table.commitRejects(bad, runSeq, lastSeq, replaced);
+            table.dropFailedRunRejects(conf);
             LOG.info("run {}: rejects and shards committed after {} ms", runSeq, System.currentTimeMillis() - t0);
             console.phase("writing manifest", "");
             manifests.write(opts, reader.task(), classes, units, previous);
             LOG.info("run {}: manifest written after {} ms", runSeq, System.currentTimeMillis() - t0);
+            // only a run that replaced or deleted units leaves files behind; VACUUM starts Spark jobs of its own,
+            // so a run that only added files skips it (older leftovers go at the next replacing run)
+            if (changed + deleted.size() > 0) {
+                console.phase("vacuuming", "files of versions replaced more than " + retainHours + " h ago");
+                for (String t : TableHousekeeping.tables(table)) {
+                    housekeeping.vacuum(t, retainHours);
+                }
+                LOG.info("run {}: files older than {} h of replaced versions vacuumed after {} ms", runSeq, retainHours,
+                        System.currentTimeMillis() - t0);
+            }
             String msg = String.format("run %d committed to %s (table version %d): %d new, %d changed, %d deleted source units; "
                             + "%d rows written, %d rejects (see %s)", runSeq, opts.output(), table.version(), added, changed,
                     deleted.size(), rows, rejects, ShardTable.REJECTS_DIR);
             LOG.info(msg);
-            return new PrepResult(false, runSeq, added, changed, deleted.size(), rows, rejects, table.version(), msg);
+            return new PrepResult(false, runSeq, added, changed, deleted.size(), rows, rejects, table.version(), msg, inputs);
         } finally {
             progress.close();
             outcome.unpersist();

@@ -1,5 +1,7 @@
 package io.sparkcnn.dataprep;
 
+import static org.apache.spark.sql.functions.col;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.tables.DeltaTable;
@@ -24,16 +26,22 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * The shard table (Delta Lake at the output root) and the rejects table ({@code _rejects/} beside it).
  *
- * <p>Commit protocol of one run N: (1) rejects table: drop rejects of replaced units and of any
- * unfinished run, append run N's rejects; (2) shard table: drop rows of replaced units, append run
- * N's rows, in ONE Delta commit tagged with the transaction (appId, N). The shard commit is the
- * run's commit point: rejects rows with run_seq above the shard table's last transaction are from
- * an unfinished run and are ignored and later removed. The shard write carries txnAppId/txnVersion,
- * so once run N is committed a repeated commit of it is skipped by Delta instead of duplicated.
+ * <p>Commit protocol of one run N: (1) shard table: drop rows of replaced units, append run N's
+ * rows, in ONE Delta commit tagged with the transaction (appId, N): the run's commit point;
+ * (2) rejects table: drop rejects of replaced units, append run N's rejects, tagged (appId, N) too.
+ * So the rejects table only ever holds rejects of committed runs: a run that stops before (1), on
+ * the reject threshold or killed, leaves both tables as they were. A run killed between (1) and (2)
+ * leaves shard rows whose run_seq is above the rejects table's last transaction: the next run
+ * treats their units as unfinished and redoes them (rows and rejects), so nothing is lost or
+ * doubled. Both writes carry txnAppId/txnVersion, so a repeated commit of run N is skipped by Delta.
  */
 public final class ShardTable {
     static final String APP_ID = "sparkcnn-prep";
     public static final String REJECTS_DIR = "_rejects";
+    /** Rejects of the last run stopped by the reject threshold (plain Parquet, for inspection; removed by the next commit). */
+    public static final String FAILED_REJECTS_DIR = "_rejects_of_failed_run";
+    /** Fingerprint in the ledger of a unit whose run committed its rows but not its rejects. */
+    static final String UNFINISHED = "unfinished";
 
     private final SparkSession spark;
     private final String shardsPath;
@@ -63,8 +71,22 @@ public final class ShardTable {
     }
 
     private Snapshot snapshot() {
-        Tuple2<DeltaLog, Snapshot> t = DeltaLog.forTableWithSnapshot(spark, shardsPath);
+        return snapshot(shardsPath);
+    }
+
+    private Snapshot snapshot(String path) {
+        Tuple2<DeltaLog, Snapshot> t = DeltaLog.forTableWithSnapshot(spark, path);
         return t._2();
+    }
+
+    /** The last sparkcnn-prep transaction of a table, -1 when it has none. */
+    private long lastTxn(String path) {
+        for (SetTransaction t : CollectionConverters.asJava(snapshot(path).setTransactions())) {
+            if (APP_ID.equals(t.appId())) {
+                return t.version();
+            }
+        }
+        return -1;
     }
 
     /** Delta version of the shard table, -1 when it does not exist yet. */
@@ -74,29 +96,39 @@ public final class ShardTable {
 
     /** The last run committed to the shard table (0 when none). */
     public long lastRunSeq() {
-        if (!exists()) {
-            return 0;
-        }
-        for (SetTransaction t : CollectionConverters.asJava(snapshot().setTransactions())) {
-            if (APP_ID.equals(t.appId())) {
-                return t.version();
-            }
-        }
-        return 0;
+        return exists() ? Math.max(0, lastTxn(shardsPath)) : 0;
     }
 
-    /** unit -> fingerprint of every unit the committed output covers (rows or rejects). */
+    /**
+     * The last run whose rejects are committed. A rejects table without transactions was written by
+     * the earlier protocol (rejects first), where it is as current as the shard table.
+     */
+    long lastRejectsSeq(long lastSeq) {
+        if (!rejectsExist()) {
+            return 0;
+        }
+        long t = lastTxn(rejectsPath);
+        return t < 0 ? lastSeq : t;
+    }
+
+    /**
+     * unit -> fingerprint of every unit the committed output covers (rows or rejects); units with rows
+     * of a run whose rejects were not committed map to {@link #UNFINISHED}, so they are redone.
+     */
     public Map<String, String> ledger(long lastSeq) {
         Map<String, String> m = new HashMap<>();
+        long rejectsSeq = lastRejectsSeq(lastSeq);
         if (exists()) {
             for (Row r : spark.read().format("delta").load(shardsPath)
-                    .select(ShardSchema.SOURCE, ShardSchema.SOURCE_FP).distinct().collectAsList()) {
-                putChecked(m, r.getString(0), r.getString(1));
+                    .select(col(ShardSchema.SOURCE), col(ShardSchema.SOURCE_FP), col(ShardSchema.RUN_SEQ).gt(rejectsSeq))
+                    .distinct().collectAsList()) {
+                putChecked(m, r.getString(0), r.getBoolean(2) ? UNFINISHED : r.getString(1));
             }
         }
         if (rejectsExist()) {
+            // run_seq above the shard table's: rejects an older protocol left of an unfinished run
             for (Row r : spark.read().format("delta").load(rejectsPath)
-                    .where(org.apache.spark.sql.functions.col(RejectSchema.RUN_SEQ).leq(lastSeq))
+                    .where(col(RejectSchema.RUN_SEQ).leq(lastSeq))
                     .select(RejectSchema.UNIT, RejectSchema.UNIT_FP).distinct().collectAsList()) {
                 putChecked(m, r.getString(0), r.getString(1));
             }
@@ -112,20 +144,7 @@ public final class ShardTable {
         }
     }
 
-    /** Step (1) of the protocol. */
-    public void commitRejects(Dataset<Row> rejects, long runSeq, long lastSeq, Collection<String> replacedUnits) {
-        // no Delta transaction id here: a failed run N is retried as run N again, and Delta would skip
-        // that retry as a duplicate; replacing by predicate is idempotent by itself
-        var w = rejects.write().format("delta").option("userMetadata", "sparkcnn-prep run " + runSeq);
-        if (!rejectsExist()) {
-            w.mode(SaveMode.Append).save(rejectsPath);
-            return;
-        }
-        String where = RejectSchema.RUN_SEQ + " > " + lastSeq + inList(RejectSchema.UNIT, replacedUnits);
-        w.mode(SaveMode.Overwrite).option("replaceWhere", where).save(rejectsPath);
-    }
-
-    /** Step (2): the run's commit point. */
+    /** Step (1): the run's commit point. */
     public void commitShards(Dataset<Row> rows, long runSeq, Collection<String> replacedUnits) {
         var w = rows.write().format("delta")
                 .option("txnAppId", APP_ID).option("txnVersion", runSeq)
@@ -137,6 +156,35 @@ public final class ShardTable {
         // new rows all have run_seq = N, so they satisfy the predicate; old rows of replaced units go
         String where = ShardSchema.RUN_SEQ + " = " + runSeq + inList(ShardSchema.SOURCE, replacedUnits);
         w.mode(SaveMode.Overwrite).option("replaceWhere", where).save(shardsPath);
+    }
+
+    /** Step (2), after the shards: rejects of replaced units go, run N's are appended; always one commit, so N is recorded. */
+    public void commitRejects(Dataset<Row> rejects, long runSeq, long lastSeq, Collection<String> replacedUnits) {
+        var w = rejects.write().format("delta")
+                .option("txnAppId", APP_ID).option("txnVersion", runSeq)
+                .option("userMetadata", "sparkcnn-prep run " + runSeq);
+        if (!rejectsExist()) {
+            w.mode(SaveMode.Append).save(rejectsPath);
+            return;
+        }
+        // run_seq > last: rows an older protocol left of an unfinished run
+        String where = RejectSchema.RUN_SEQ + " > " + lastSeq + inList(RejectSchema.UNIT, replacedUnits);
+        w.mode(SaveMode.Overwrite).option("replaceWhere", where).save(rejectsPath);
+    }
+
+    /** A run stopped by the reject threshold keeps its rejects here for inspection, outside the tables. */
+    public void writeFailedRunRejects(Dataset<Row> rejects) {
+        rejects.coalesce(1).write().mode(SaveMode.Overwrite).parquet(failedRejectsPath());
+    }
+
+    /** Removes the failed run's rejects once a run has committed (they describe no table state). */
+    public void dropFailedRunRejects(org.apache.hadoop.conf.Configuration conf) throws IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(failedRejectsPath());
+        p.getFileSystem(conf).delete(p, true);
+    }
+
+    public String failedRejectsPath() {
+        return shardsPath + "/" + FAILED_REJECTS_DIR;
     }
 
     private static String inList(String column, Collection<String> values) {
@@ -185,12 +233,11 @@ public final class ShardTable {
         return spark.read().format("delta").load(shardsPath);
     }
 
-    /** Committed rejects only (those of an unfinished run are hidden). */
+    /** Committed rejects (the table holds only those; the filter hides what an older protocol left of an unfinished run). */
     public Dataset<Row> readRejects() {
         if (!rejectsExist()) {
             return spark.createDataFrame(List.of(), SparkSchemas.rejects());
         }
-        return spark.read().format("delta").load(rejectsPath)
-                .where(org.apache.spark.sql.functions.col(RejectSchema.RUN_SEQ).leq(lastRunSeq()));
+        return spark.read().format("delta").load(rejectsPath).where(col(RejectSchema.RUN_SEQ).leq(lastRunSeq()));
     }
 }

@@ -88,4 +88,21 @@ class CityscapesPrepTest extends SparkTestBase {
         assertTrue(rejects.get("gtFine/val/lindau/" + d + "_gtFine_labelIds.png").contains("label id 40"));
         assertArrayEquals(new int[] {255, 255, 255, 255, 255, 255, 255, 0, 1}, java.util.Arrays.copyOf(CityscapesReader.TRAIN_ID, 9));
     }
+
+    @Test
+    void defaultEncodingKeepsCityscapesPngImagesLossless() throws Exception {
+        Path in = tmp.resolve("cityscapes-keep");
+        String a = "aachen_000000_000019";
+        io.sparkcnn.model.data.RgbImage photo = Fixtures.photo(40, 20, 7);
+        Fixtures.put(in, "leftImg8bit/train/aachen/" + a + "_leftImg8bit.png", ImageCodec.encodePng(photo));
+        Fixtures.put(in, "gtFine/train/aachen/" + a + "_gtFine_labelIds.png", ImageCodec.encodeGrayPng(labelIds(40, 20)));
+        String out = tmp.resolve("out-keep").toUri().toString();
+        PrepOptions o = PrepOptions.defaults("cityscapes", in.toUri().toString(), out);
+        assertEquals(io.sparkcnn.model.data.EncodingPolicy.KEEP, o.encoding(), "keep is the default");
+        new PrepJob(spark, new CityscapesReader(), o).run();
+        Row row = new ShardTable(spark, out).readShards().collectAsList().get(0);
+        assertEquals(ShardSchema.ENC_PNG, row.getAs(ShardSchema.ENCODING));
+        assertArrayEquals(photo.pixels(), new ImageCodec().decode(row.getAs(ShardSchema.IMAGE)).image().pixels(),
+                "the stored image is the source's exact pixels");
+    }
 }

@@ -40,9 +40,15 @@ class IdxPrepTest extends SparkTestBase {
                 .withMaxRejectFraction(0.1);
         PrepResult r = new PrepJob(spark, new IdxReader(IdxReader.DIGITS), o).run();
         assertEquals(64, r.rowsWritten());
-        List<Row> rejects = new ShardTable(spark, out).readRejects().collectAsList();
-        assertEquals(1, rejects.size());
+        List<Row> rejects = new ShardTable(spark, out).readRejects().orderBy(RejectSchema.SOURCE).collectAsList();
+        // record 14 is cut off inside its image; labels 15..19 have no image left: each is its own reject
+        assertEquals(6, rejects.size(), rejects.toString());
+        assertEquals("t10k-images-idx3-ubyte#14", rejects.get(0).getAs(RejectSchema.SOURCE));
         assertTrue(rejects.get(0).<String>getAs(RejectSchema.REASON).contains("truncated"), rejects.toString());
+        for (int i = 15; i < 20; i++) {
+            assertEquals("t10k-labels-idx1-ubyte#" + i, rejects.get(i - 14).getAs(RejectSchema.SOURCE));
+            assertTrue(rejects.get(i - 14).<String>getAs(RejectSchema.REASON).contains("has no image"), rejects.toString());
+        }
         Row first = new ShardTable(spark, out).readShards().where("key = 'train-images-idx3-ubyte.gz#0'").first();
         assertEquals(1, (int) first.getAs(ShardSchema.CHANNELS));
         assertEquals(28 * 28, first.<byte[]>getAs(ShardSchema.IMAGE).length);

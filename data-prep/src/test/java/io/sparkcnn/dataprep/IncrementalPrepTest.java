@@ -166,4 +166,85 @@ class IncrementalPrepTest extends SparkTestBase {
         assertEquals(content(fresh.toUri().toString(), true), content(outUri, true));
         assertEquals(0, new ShardTable(spark, outUri).readRejects().count());
     }
+
+    /** Every row of the {@code _rejects} Delta table as a reader that is not ShardTable sees it: source|run_seq. */
+    private static List<String> rawRejects(Path out) {
+        if (!Files.isDirectory(out.resolve(ShardTable.REJECTS_DIR))) {
+            return List.of();
+        }
+        return spark.read().format("delta").load(out.resolve(ShardTable.REJECTS_DIR).toUri().toString())
+                .select(io.sparkcnn.model.data.RejectSchema.SOURCE, io.sparkcnn.model.data.RejectSchema.RUN_SEQ)
+                .collectAsList().stream().map(r -> r.getString(0) + "|" + r.getLong(1)).sorted().toList();
+    }
+
+    private static PrepResult run(Path in, Path out, double maxRejectFraction) throws IOException {
+        return new PrepJob(spark, new ImageFolderReader(), opts(in, out).withMaxRejectFraction(maxRejectFraction)).run();
+    }
+
+    @Test
+    void aRunStoppedByTheRejectThresholdLeavesNoRejectsAndItsRetryWritesEachOnce() throws Exception {
+        Path in = tmp.resolve("in");
+        Path out = tmp.resolve("out");
+        Fixtures.put(in, "a/1.jpg", Fixtures.jpeg(16, 16, 1));
+        Fixtures.put(in, "b/1.jpg", Fixtures.jpeg(16, 16, 2));
+        for (int i = 0; i < 3; i++) {
+            Fixtures.put(in, "b/broken" + i + ".jpg", Fixtures.truncated(Fixtures.jpeg(64, 64, 10 + i)));
+        }
+        PrepException e = assertThrows(PrepException.class, () -> run(in, out, 0.1));
+        assertEquals(PrepException.TOO_MANY_REJECTS, e.exitCode());
+        assertTrue(e.getMessage().contains(ShardTable.FAILED_REJECTS_DIR), e.getMessage());
+        assertEquals(List.of(), rawRejects(out), "no rejects of an uncommitted run in _rejects");
+        assertEquals(3, spark.read().parquet(out.resolve(ShardTable.FAILED_REJECTS_DIR).toUri().toString()).count(),
+                "the failed run's rejects are kept aside for inspection");
+
+        PrepResult r1 = run(in, out, 0.9);
+        assertEquals(3, r1.rejects());
+        assertEquals(List.of("b/broken0.jpg|1", "b/broken1.jpg|1", "b/broken2.jpg|1"), rawRejects(out));
+        assertFalse(Files.exists(out.resolve(ShardTable.FAILED_REJECTS_DIR)), "removed by the committed run");
+
+        // the same on a table that already has a committed run: stop at run 2, retry run 2
+        Fixtures.put(in, "a/2.jpg", Fixtures.jpeg(16, 16, 3));
+        Fixtures.put(in, "a/broken.jpg", new byte[0]);
+        assertThrows(PrepException.class, () -> run(in, out, 0.1));
+        assertEquals(List.of("b/broken0.jpg|1", "b/broken1.jpg|1", "b/broken2.jpg|1"), rawRejects(out));
+        run(in, out, 0.9);
+        assertEquals(List.of("a/broken.jpg|2", "b/broken0.jpg|1", "b/broken1.jpg|1", "b/broken2.jpg|1"), rawRejects(out));
+        assertTrue(run(in, out, 0.9).nothingToDo());
+    }
+
+    @Test
+    void aRunKilledBetweenTheShardAndTheRejectsCommitIsRedoneByTheNextRun() throws Exception {
+        Path in = tmp.resolve("in");
+        Path out = tmp.resolve("out");
+        Fixtures.put(in, "a/1.jpg", Fixtures.jpeg(16, 16, 1));
+        Fixtures.put(in, "b/broken.jpg", new byte[0]);
+        run(in, out, 0.9);
+        Fixtures.put(in, "a/2.jpg", Fixtures.jpeg(16, 16, 2));
+        Fixtures.put(in, "b/broken2.jpg", new byte[0]);
+        Files.write(in.resolve("a/1.jpg"), Fixtures.jpeg(20, 20, 3));
+        Files.setLastModifiedTime(in.resolve("a/1.jpg"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        run(in, out, 0.9);
+        // the state a kill right after the shard commit of run 2 leaves: the rejects table's last commit never happened
+        Path log = out.resolve(ShardTable.REJECTS_DIR).resolve("_delta_log");
+        String last;
+        try (var files = Files.list(log)) {
+            last = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+        String prefix = last.substring(0, last.length() - ".json".length()) + ".";
+        try (var files = Files.list(log)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    || f.getFileName().toString().startsWith("." + prefix)).toList()) {
+                Files.delete(f);
+            }
+        }
+        assertEquals(List.of("b/broken.jpg|1"), rawRejects(out));
+
+        PrepResult redo = run(in, out, 0.9);
+        assertFalse(redo.nothingToDo(), "run 2's units are redone");
+        Path fresh = tmp.resolve("fresh");
+        run(in, fresh, 0.9);
+        assertEquals(content(fresh.toUri().toString(), true), content(out.toUri().toString(), true));
+        assertEquals(List.of("b/broken.jpg|1", "b/broken2.jpg|3"), rawRejects(out));
+        assertTrue(run(in, out, 0.9).nothingToDo());
+    }
 }

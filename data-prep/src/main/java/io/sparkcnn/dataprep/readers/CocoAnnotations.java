@@ -76,6 +76,11 @@ final class CocoAnnotations {
             problems.add(new String[] {source + "#image", "annotation", "image entry without id or file_name: " + clip(n)});
             return;
         }
+        if (images.containsKey(n.get("id").asLong())) {
+            problems.add(new String[] {source + "#image=" + n.get("id").asLong(), "annotation",
+                    "duplicate image id " + n.get("id").asLong() + " (file_name " + n.get("file_name").asText() + ")"});
+            return;
+        }
         images.put(n.get("id").asLong(), new Image(n.get("id").asLong(), n.get("file_name").asText(),
                 n.path("width").asInt(-1), n.path("height").asInt(-1)));
     }

@@ -88,17 +88,32 @@ public final class CocoReader implements DatasetReader {
             for (SourceFile f : fs.listFiles(split)) {
                 byPath.put(f.path(), f);
             }
+            Map<String, Long> imageOfPath = new HashMap<>();
             for (CocoAnnotations.Image img : a.images.values()) {
                 String rel = split + "/" + img.fileName();
+                String refused = null;
                 try {
                     fs.resolve(rel);
                 } catch (DatasetFs.EscapeException e) {
                     problems.add(new String[] {name + "#image=" + img.id(), "path", e.getMessage()});
-                    continue;
+                    refused = "its image entry " + img.id() + " was rejected (path)";
                 }
-                SourceFile f = byPath.get(java.nio.file.Path.of(rel).normalize().toString());
-                if (f == null) {
+                SourceFile f = refused != null ? null : byPath.get(java.nio.file.Path.of(rel).normalize().toString());
+                if (refused == null && f == null) {
                     problems.add(new String[] {rel, "read", "image file missing (image id " + img.id() + ")"});
+                    refused = "its image " + rel + " is missing";
+                }
+                Long other = f == null ? null : imageOfPath.putIfAbsent(f.path(), img.id());
+                if (other != null) {
+                    problems.add(new String[] {name + "#image=" + img.id(), "annotation",
+                            "file_name " + img.fileName() + " is already used by image id " + other});
+                    refused = "its image entry " + img.id() + " was rejected (file_name used twice)";
+                }
+                if (refused != null) {
+                    // the image's annotations go with it: every given record is a row, an object or a reject
+                    for (JsonNode n : a.annotations.getOrDefault(img.id(), List.of())) {
+                        problems.add(new String[] {name + "#ann=" + n.path("id").asText("?"), "annotation", refused});
+                    }
                     continue;
                 }
                 ArrayNode anns = MAPPER.createArrayNode();
@@ -129,6 +144,12 @@ public final class CocoReader implements DatasetReader {
         return new SourceUnit(json.path(), split, List.of(json), Map.of("problems", MAPPER.writeValueAsString(problems)));
     }
 
+    private static void rejectAnnotations(SourceUnit unit, JsonNode anns, String reason, Emitter out) {
+        for (JsonNode a : anns) {
+            out.reject(unit.id() + "#ann=" + a.get("id").asLong(), "annotation", reason);
+        }
+    }
+
     @Override
     public void process(SourceUnit unit, DatasetFs fs, ImagePipeline pipeline, PrepOptions options, Emitter out) {
         try {
@@ -138,8 +159,10 @@ public final class CocoReader implements DatasetReader {
                 }
                 return;
             }
+            JsonNode anns = MAPPER.readTree(unit.attr("anns"));
             ProcessedImage img = ImageFiles.load(unit.id(), fs, pipeline, options, out);
             if (img == null) {
+                rejectAnnotations(unit, anns, "its image " + unit.id() + " was rejected", out);
                 return;
             }
             int sw = img.sourceWidth();
@@ -148,6 +171,7 @@ public final class CocoReader implements DatasetReader {
             int jh = Integer.parseInt(unit.attr("height"));
             if (jw > 0 && jh > 0 && (jw != sw || jh != sh)) {
                 out.reject(unit.id(), "annotation", "annotations say " + jw + "x" + jh + ", image is " + sw + "x" + sh);
+                rejectAnnotations(unit, anns, "its image " + unit.id() + " was rejected (size differs from the json)", out);
                 return;
             }
             ResizePolicy.Geometry g = pipeline.resize().geometry(sw, sh);
@@ -160,7 +184,7 @@ public final class CocoReader implements DatasetReader {
             List<Integer> crowd = new ArrayList<>();
             List<byte[]> masks = new ArrayList<>();
             List<Integer> clipped = new ArrayList<>();
-            for (JsonNode a : MAPPER.readTree(unit.attr("anns"))) {
+            for (JsonNode a : anns) {
                 String where = unit.id() + "#ann=" + a.get("id").asLong();
                 JsonNode b = a.get("b");
                 double x = b.get(0).asDouble();

@@ -125,24 +125,35 @@ public final class IdxReader implements DatasetReader {
                 out.reject(imagesId, "header", "idx header declares " + rows + "x" + cols + " images");
                 return;
             }
-            if (n != nl) {
-                out.reject(imagesId, "header", n + " images but " + nl + " labels");
-            }
-            int count = Math.min(n, nl);
+            // record i is given when its image bytes or its label byte are there: each becomes a row or a
+            // reject (an image without label, a label without image, a cut-off image), so none is lost
+            byte[] px = new byte[rows * cols];
             boolean raw = options.encoding().kind() == EncodingPolicy.Kind.RAW;
-            for (int i = 0; i < count; i++) {
-                // read, not preallocated: the record size comes from the header, the bytes must really be there
-                byte[] px = img.readNBytes(rows * cols);
-                if (px.length < rows * cols) {
-                    out.reject(imagesId + "#" + i, "read", "truncated: images file ends at record " + i + " of " + count);
-                    return;
-                }
-                int label = lab.read();
-                if (label < 0) {
-                    out.reject(labelsPath + "#" + i, "read", "truncated: labels file ends at record " + i + " of " + count);
-                    return;
-                }
+            boolean imagesLeft = n > 0;
+            boolean labelsLeft = nl > 0;
+            for (int i = 0; imagesLeft || labelsLeft; i++) {
+                int got = imagesLeft ? readRecord(img, px) : 0;
+                int label = labelsLeft ? lab.read() : -1;
                 String key = imagesId + "#" + i;
+                if (got < px.length || label < 0) {
+                    if (got == 0 && label < 0) {
+                        break;
+                    }
+                    if (got > 0 && got < px.length) {
+                        out.reject(key, "read", "truncated: images file ends inside record " + i + " of " + n);
+                    } else if (got == 0) {
+                        out.reject(labelsPath + "#" + i, "read", "label " + i + " has no image: images file "
+                                + (i < n ? "ends at record " + i + " of " + n : "holds " + n));
+                    } else {
+                        out.reject(key, "read", "image " + i + " has no label: labels file "
+                                + (i < nl ? "ends at record " + i + " of " + nl : "holds " + nl));
+                    }
+                    imagesLeft &= got == px.length && i + 1 < n;
+                    labelsLeft &= label >= 0 && i + 1 < nl;
+                    continue;
+                }
+                imagesLeft = i + 1 < n;
+                labelsLeft = i + 1 < nl;
                 if (label >= classNames.size()) {
                     out.reject(key, "label", "label " + label + " outside 0.." + (classNames.size() - 1));
                     continue;
@@ -166,6 +177,19 @@ public final class IdxReader implements DatasetReader {
         } catch (IOException e) {
             out.reject(imagesId, "read", "cannot read idx pair: " + e);
         }
+    }
+
+    /** Reads up to {@code buf.length} bytes; fewer only at the end of the stream. */
+    private static int readRecord(DataInputStream in, byte[] buf) throws IOException {
+        int got = 0;
+        while (got < buf.length) {
+            int r = in.read(buf, got, buf.length - got);
+            if (r < 0) {
+                break;
+            }
+            got += r;
+        }
+        return got;
     }
 
     /** Opens a file, gunzipping when it starts with the gzip magic (names are not trusted). */

@@ -1,8 +1,10 @@
 package io.sparkcnn.model.data;
 
 /**
- * How the stored image payload is encoded: {@code keep} (the source bytes when they are a standard
- * RGB JPEG and no resize changed them, else JPEG), {@code jpeg[:Q]} (re-encode at quality Q, default 90),
+ * How the stored image payload is encoded: {@code keep} (the source's own kind of coding: the source
+ * bytes when they are a standard RGB JPEG and no resize changed them, JPEG q{@code Q} for other JPEGs,
+ * PNG for lossless sources such as PNG, BMP or GIF, so a lossless dataset never gets a lossy copy),
+ * {@code jpeg[:Q]} (re-encode at quality Q, default 90),
  * {@code png} (lossless) or {@code raw} (uint8 RGB, HWC). Serializable only so Spark can ship it in task closures.
  */
 public record EncodingPolicy(Kind kind, int quality) implements java.io.Serializable {
@@ -51,15 +53,35 @@ public record EncodingPolicy(Kind kind, int quality) implements java.io.Serializ
     public record Encoded(byte[] bytes, String encoding) {
     }
 
-    /**
-     * Encodes {@code img}; {@code source} are the original bytes and {@code sourceIsStandardJpeg}
-     * whether they may be kept as they are (only when {@code img} is the untouched decode of them).
-     */
-    public Encoded encode(RgbImage img, byte[] source, boolean sourceIsStandardJpeg) {
+    /** What {@code keep} needs to know of the source bytes an image was decoded from. */
+    public enum Source {
+        /** A standard 3-component JPEG and the image is its untouched decode: the bytes may be stored as they are. */
+        STANDARD_JPEG_UNTOUCHED,
+        /** Lossy source (JPEG), changed by a resize or not standard: re-encoded as JPEG. */
+        LOSSY,
+        /** Lossless source (PNG, BMP, GIF, ...) or pixels with no coded source: stored as PNG. */
+        LOSSLESS
+    }
+
+    /** Formats ({@link ImageInfo#format()}) whose pixels are exact: {@code keep} stores them losslessly. */
+    private static final java.util.Set<String> LOSSLESS_FORMATS = java.util.Set.of("png", "bmp", "gif", "wbmp", "tif", "tiff");
+
+    /** Classifies a decoded source for {@code keep}; {@code untouched}: no resize changed the decoded pixels. */
+    public static Source sourceOf(DecodedImage d, boolean untouched) {
+        if (LOSSLESS_FORMATS.contains(d.info().format())) {
+            return Source.LOSSLESS;
+        }
+        return untouched && d.standardJpeg() ? Source.STANDARD_JPEG_UNTOUCHED : Source.LOSSY;
+    }
+
+    /** Encodes {@code img}; {@code source} are the original bytes, {@code kindOfSource} what {@code keep} may do with them. */
+    public Encoded encode(RgbImage img, byte[] source, Source kindOfSource) {
         return switch (kind) {
-            case KEEP -> sourceIsStandardJpeg
-                    ? new Encoded(source, ShardSchema.ENC_JPEG)
-                    : new Encoded(ImageCodec.encodeJpeg(img, quality / 100f), ShardSchema.ENC_JPEG);
+            case KEEP -> switch (kindOfSource) {
+                case STANDARD_JPEG_UNTOUCHED -> new Encoded(source, ShardSchema.ENC_JPEG);
+                case LOSSY -> new Encoded(ImageCodec.encodeJpeg(img, quality / 100f), ShardSchema.ENC_JPEG);
+                case LOSSLESS -> new Encoded(ImageCodec.encodePng(img), ShardSchema.ENC_PNG);
+            };
             case JPEG -> new Encoded(ImageCodec.encodeJpeg(img, quality / 100f), ShardSchema.ENC_JPEG);
             case PNG -> new Encoded(ImageCodec.encodePng(img), ShardSchema.ENC_PNG);
             case RAW -> new Encoded(img.pixels(), ShardSchema.ENC_RAW);
