@@ -34,7 +34,7 @@ public final class PrepCli implements Callable<Integer> {
     long seed;
     @Option(names = "--shard-mb", defaultValue = "128", description = "target shard size in MB (default ${DEFAULT-VALUE})")
     long shardMb;
-    @Option(names = "--max-reject-fraction", defaultValue = "0.01", description = "fail when more inputs than this are rejected (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-reject-fraction", defaultValue = "0.01", description = "stop (exit 3, nothing committed) when more than this fraction of the inputs is rejected (default ${DEFAULT-VALUE} = 1%%)")
     double maxRejectFraction;
     @Option(names = "--max-pixels", description = "refuse images whose header declares more pixels (default 2^26)")
     Long maxPixels;
@@ -74,12 +74,14 @@ public final class PrepCli implements Callable<Integer> {
             System.err.println("sparkcnn-prep: " + e.getMessage());
             return PrepException.INPUT;
         }
+        long sessionStart = System.nanoTime();
         SparkSession spark = localCores != null
                 ? SparkSessions.local("sparkcnn-prep " + kind, localCores)
                 : SparkSessions.withDelta(SparkSession.builder().appName("sparkcnn-prep " + kind)).getOrCreate();
         try {
+            long startupMs = (System.nanoTime() - sessionStart) / 1_000_000;
             PrepResult r = new PrepJob(spark, reader, o).run();
-            System.out.println(r.message());
+            System.out.println(r.message() + String.format(java.util.Locale.ROOT, "; Spark session start %.1f s", startupMs / 1000.0));
             return 0;
         } catch (PrepException e) {
             System.err.println("sparkcnn-prep: " + e.getMessage());

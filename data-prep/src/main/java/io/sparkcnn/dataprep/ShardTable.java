@@ -58,7 +58,7 @@ public final class ShardTable {
         return DeltaTable.isDeltaTable(spark, shardsPath);
     }
 
-    private boolean rejectsExist() {
+    boolean rejectsExist() {
         return DeltaTable.isDeltaTable(spark, rejectsPath);
     }
 
