@@ -178,9 +178,14 @@ public final class PrepJob {
                         + "in a deploy/prep env file it goes in PREP_OPTIONS); no shards committed, %s left as it was "
                         + "(this run's rejects are in %s with run_seq %d). Fix the inputs, or accept these rejects with "
                         + "--max-reject-fraction %s. Reasons: %s",
-                rejects, rows + rejects, 100 * fraction, opts.maxRejectFraction(), PrepOptions.DEFAULT_MAX_REJECT_FRACTION,
-                100 * PrepOptions.DEFAULT_MAX_REJECT_FRACTION, opts.output(), ShardTable.REJECTS_DIR, runSeq, needed,
+                rejects, rows + rejects, 100 * fraction, plain(opts.maxRejectFraction()), plain(PrepOptions.DEFAULT_MAX_REJECT_FRACTION),
+                100 * PrepOptions.DEFAULT_MAX_REJECT_FRACTION, opts.output(), ShardTable.REJECTS_DIR, runSeq, plain(needed),
                 topReasons(bad));
+    }
+
+    /** 0.0001, not 1.0E-4: what a user types after the flag. */
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private static String topReasons(Dataset<Row> bad) {

@@ -90,7 +90,7 @@ class DocumentedPrepCommandsTest {
             assertTrue(script.contains("INPUT=" + in.toUri()) && script.contains("OUTPUT=" + out.toUri()),
                     "block " + i + " sets INPUT= and OUTPUT= on lines of their own:\n" + text);
             Path home = Files.createDirectories(tmp.resolve("home-" + i));
-            Dist.Run r = Dist.bash(script, Dist.env(dist, home), tmp.resolve("block-" + i + ".out"), 300);
+            Dist.Run r = Dist.bash(script, Dist.env(dist, home), tmp.resolve("block-" + i + ".out"), 900);
             assertEquals(0, r.exit(), "docs/data-prep.md block " + i + " failed:\n" + script + "\n---\n" + r.output());
             try (InputStream m = Files.newInputStream(out.resolve(Manifest.FILE_NAME))) {
                 long written = Manifest.read(m).splits().values().stream().mapToLong(Manifest.SplitCounts::rows).sum();

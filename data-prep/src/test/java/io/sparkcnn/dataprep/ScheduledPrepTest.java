@@ -65,7 +65,7 @@ class ScheduledPrepTest {
                     .replace(envName, env.toString())
                     .replace("/var/log/sparkcnn/", tmp + "/");
             Path home = Files.createDirectories(tmp.resolve("home-" + kind));
-            Dist.Run r = Dist.bash(command, Dist.env(dist, home), tmp.resolve("run-" + kind + ".out"), 300);
+            Dist.Run r = Dist.bash(command, Dist.env(dist, home), tmp.resolve("run-" + kind + ".out"), 900);
             String log = Files.exists(tmp.resolve("prep-" + kind + ".log"))
                     ? Files.readString(tmp.resolve("prep-" + kind + ".log"), StandardCharsets.UTF_8) : r.output();
             if (r.exit() != 0 || !log.contains("run 1 committed")) {
