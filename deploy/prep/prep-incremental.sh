@@ -4,36 +4,35 @@
 # - unchanged input writes nothing ("nothing to do"), new files add shards, changed files replace rows;
 # - a killed run leaves the previous output intact (Delta Lake commit), the next run completes it.
 # Exit status is the job's: 0 ok / nothing to do, 2 empty or unreadable input, 3 too many rejects.
-# Usage: prep-incremental.sh /etc/sparkcnn/prep-imagenet.env
+# Usage: prep-incremental.sh /etc/sparkcnn/prep-imagenet.env   (examples: deploy/prep/prep-*.env.example)
+# The jars are the ones deploy/build-dist.sh put in SPARKCNN_DIST/app (Delta Lake, picocli and, for
+# Kinetics, javacv/javacpp/FFmpeg with their linux-x86_64 natives): nothing is fetched at run time.
 set -euo pipefail
 
 ENV_FILE="${1:?usage: prep-incremental.sh ENV_FILE}"
 # shellcheck disable=SC1090
 source "$ENV_FILE"
 
-: "${SPARK_HOME:?set SPARK_HOME (a Spark 4.2.0 / Scala 2.13 distribution)}"
-: "${PREP_JAR:?set PREP_JAR (sparkcnn-data-prep jar)}"
-: "${MODEL_JAR:?set MODEL_JAR (sparkcnn-model jar)}"
-: "${KIND:?set KIND (imagenet, image-folder, mnist, fashion-mnist, cityscapes)}"
+: "${KIND:?set KIND (imagenet, image-folder, mnist, fashion-mnist, cityscapes, coco or kinetics)}"
 : "${INPUT:?set INPUT (dataset root URI)}"
 : "${OUTPUT:?set OUTPUT (shard table URI)}"
+for old in PREP_JAR MODEL_JAR EXTRA_JARS; do
+  if [[ -n "${!old:-}" ]]; then
+    echo "sparkcnn-prep: $old is no longer read; set SPARKCNN_DIST to the folder deploy/build-dist.sh made" >&2
+    exit 2
+  fi
+done
 SPARK_MASTER="${SPARK_MASTER:-yarn}"
 DEPLOY_MODE="${DEPLOY_MODE:-client}"
 PREP_OPTIONS="${PREP_OPTIONS:-}"
 PREP_LOCK="${PREP_LOCK:-/var/lock/sparkcnn-prep-${KIND}.lock}"
-# WARN and above on the console, the full log in OUTPUT.logs/ (PREP_LOG_CONFIG: another log4j2 file,
-# at the same path on every worker)
-PREP_LOG_CONFIG="${PREP_LOG_CONFIG:-$(cd "$(dirname "$0")/../.." && pwd)/conf/log4j2.xml}"
-# Delta Lake and picocli come from Maven Central (or the mirror in spark.jars.ivySettings) unless
-# EXTRA_JARS lists local copies, comma-separated.
-PACKAGES="io.delta:delta-spark_2.13:4.4.0,info.picocli:picocli:4.7.7"
 
-jars="$MODEL_JAR"
-deps=(--packages "$PACKAGES")
-if [[ -n "${EXTRA_JARS:-}" ]]; then
-  jars="$jars,$EXTRA_JARS"
-  deps=()
-fi
+# SPARKCNN_DIST (default: this checkout's dist/) and spark-submit: SPARK_SUBMIT, else
+# $SPARK_HOME/bin/spark-submit, else the one on PATH, else Spark's SparkSubmit run from dist/jars
+source "$(dirname "${BASH_SOURCE[0]}")/../submit/common.sh"
+# the application is data-prep's jar; the trainer's jar is not needed
+prep_jar="$(ls "$dist"/app/sparkcnn-data-prep-*.jar | head -1)"
+prep_jars="$(ls "$dist"/app/*.jar | grep -v -e '/sparkcnn-jobs-' -e '/sparkcnn-data-prep-' | paste -sd, -)"
 
 exec 9>"$PREP_LOCK"
 if ! flock -n 9; then
@@ -43,14 +42,13 @@ fi
 
 echo "$(date -u +%FT%TZ) sparkcnn-prep $KIND: $INPUT -> $OUTPUT"
 # shellcheck disable=SC2086
-"$SPARK_HOME/bin/spark-submit" \
+"${submit[@]}" \
   --master "$SPARK_MASTER" --deploy-mode "$DEPLOY_MODE" \
   --name "sparkcnn-prep-$KIND" \
   --class io.sparkcnn.dataprep.PrepCli \
   --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension \
   --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog \
-  --driver-java-options "-Dlog4j2.configurationFile=file:$PREP_LOG_CONFIG" \
-  --conf "spark.executor.extraJavaOptions=-Dlog4j2.configurationFile=file:$PREP_LOG_CONFIG -Dsparkcnn.log.file=sparkcnn-executor.log" \
-  "${deps[@]}" --jars "$jars" \
+  --conf "spark.driver.extraJavaOptions=$java_opts $driver_log_opts" --conf "spark.executor.extraJavaOptions=$java_opts $executor_log_opts" \
+  --jars "$prep_jars" \
   ${SPARK_SUBMIT_OPTS_EXTRA:-} \
-  "$PREP_JAR" "$KIND" "$INPUT" "$OUTPUT" $PREP_OPTIONS
+  "$prep_jar" "$KIND" "$INPUT" "$OUTPUT" $PREP_OPTIONS

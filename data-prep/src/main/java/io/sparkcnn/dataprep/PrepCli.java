@@ -35,14 +35,15 @@ public final class PrepCli implements Callable<Integer> {
     long seed;
     @Option(names = "--shard-mb", defaultValue = "128", description = "target shard size in MB (default ${DEFAULT-VALUE})")
     long shardMb;
-    @Option(names = "--max-reject-fraction", defaultValue = "0.01", description = "fail when more inputs than this are rejected (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-reject-fraction", defaultValue = "0.01", description = "stop (exit 3, nothing committed) when more than this fraction of the inputs is rejected (default ${DEFAULT-VALUE} = 1%%)")
     double maxRejectFraction;
     @Option(names = "--max-pixels", description = "refuse images whose header declares more pixels (default 2^26)")
     Long maxPixels;
     @Option(names = "--instances", description = "cityscapes: also store instance ids")
     boolean instances;
     @Option(names = "--retain-hours", defaultValue = "720", description = "keep files of replaced table versions this long "
-            + "(VACUUM after each commit), so resumed training runs can time-travel to their version (default ${DEFAULT-VALUE} = 30 days)")
+            + "(VACUUM after a commit that replaced or deleted source units), so resumed training runs can time-travel to their "
+            + "version (default ${DEFAULT-VALUE} = 30 days)")
     long retainHours;
     @Option(names = "--local", description = "run in local mode with this many cores (without spark-submit)")
     Integer localCores;
@@ -86,12 +87,14 @@ public final class PrepCli implements Callable<Integer> {
         JobConsole console = JobConsole.stderr("prep " + kind);
         PrepLog log = PrepLog.start(output, logDir, kind, console);
         console.phase("starting Spark", localCores != null ? "local[" + localCores + "]" : "spark-submit's master");
+        long sessionStart = System.nanoTime();
         SparkSession spark = localCores != null
                 ? SparkSessions.local("sparkcnn-prep " + kind, localCores)
                 : SparkSessions.withDelta(SparkSession.builder().appName("sparkcnn-prep " + kind)).getOrCreate();
         try {
+            long startupMs = (System.nanoTime() - sessionStart) / 1_000_000;
             PrepResult r = new PrepJob(spark, reader, o, console).retainHours(retainHours).run();
-            System.out.println(r.message());
+            System.out.println(r.message() + String.format(java.util.Locale.ROOT, "; Spark session start %.1f s", startupMs / 1000.0));
             return 0;
         } catch (PrepException e) {
             System.err.println("sparkcnn-prep: " + e.getMessage());

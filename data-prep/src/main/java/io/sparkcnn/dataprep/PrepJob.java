@@ -69,6 +69,7 @@ public final class PrepJob {
     }
 
     public PrepResult run() throws IOException {
+        PhaseTimes phases = new PhaseTimes();
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         DatasetFs fs;
         List<SourceUnit> units;
@@ -87,6 +88,7 @@ public final class PrepJob {
         if (units.isEmpty()) {
             throw new PrepException(PrepException.INPUT, "input " + opts.input() + " holds no " + opts.kind() + " files");
         }
+        phases.lap("list");
 
         console.phase("comparing", units.size() + " source units with what " + opts.output() + " holds");
         ShardTable table = new ShardTable(spark, opts.output());
@@ -121,6 +123,7 @@ public final class PrepJob {
         }
         Set<String> deleted = ledger.keySet().stream().filter(id -> !byId.containsKey(id)).collect(Collectors.toSet());
         replaced.addAll(deleted);
+        phases.lap("ledger");
 
         if (todo.isEmpty() && deleted.isEmpty()) {
             String msg = "nothing to do: all " + units.size() + " source units of " + opts.input()
@@ -128,10 +131,12 @@ public final class PrepJob {
             if (previous == null || previous.tableVersion() != table.version()) {
                 manifests.write(opts, reader.task(), classes, units, previous);
                 msg += "; manifest rewritten";
+                phases.lap("manifest");
             }
+            msg += "; " + PhaseTimes.format(phases.asMap());
             LOG.info(msg);
             console.line("nothing to do");
-            return new PrepResult(true, lastSeq, 0, 0, 0, 0, 0, table.version(), msg);
+            return new PrepResult(true, lastSeq, 0, 0, 0, 0, 0, table.version(), msg, 0, phases.asMap());
         }
 
         long runSeq = lastSeq + 1;
@@ -169,6 +174,7 @@ public final class PrepJob {
             long inputs = rows + carried + rejects;
             LOG.info("run {}: processed {} units into {} rows and {} rejects in {} ms", runSeq, todo.size(), rows, rejects,
                     System.currentTimeMillis() - t0);
+            phases.lap("process");
             progress.close();
             console.line(String.format("processed %d units into %d rows and %d rejects", todo.size(), rows, rejects));
             console.phase("committing", "shards, then rejects, to " + opts.output());
@@ -176,21 +182,22 @@ public final class PrepJob {
             double fraction = (double) rejects / Math.max(1, inputs);
             if (fraction > opts.maxRejectFraction()) {
                 table.writeFailedRunRejects(bad);
-                throw new PrepException(PrepException.TOO_MANY_REJECTS, String.format(
-                        "%d of %d inputs rejected (%.2f%% > maxRejectFraction %.2f%%); no shards committed, %s left as it was "
-                                + "(this run's rejects are in %s with run_seq %d). Reasons: %s",
-                        rejects, inputs, 100 * fraction, 100 * opts.maxRejectFraction(), opts.output(),
-                        ShardTable.FAILED_REJECTS_DIR, runSeq,
-                        topReasons(bad)));
+                throw new PrepException(PrepException.TOO_MANY_REJECTS, tooManyRejects(inputs, rejects, fraction, runSeq, bad));
             }
             Dataset<Row> shards = ShardLayout.layout(spark, good, opts.seed(),
                     ShardLayout.shardCounts(bytesPerSplit, opts.targetShardBytes()), SparkSchemas.shards(reader.task()));
             table.commitShards(shards, runSeq, replaced);
-            table.commitRejects(bad, runSeq, lastSeq, replaced);
+            phases.lap("commit shards");
+            // a first run without rejects has nothing to write there: no empty rejects table (a Delta commit)
+            if (rejects > 0 || table.rejectsExist()) {
+                table.commitRejects(bad, runSeq, lastSeq, replaced);
+                phases.lap("commit rejects");
+            }
             table.dropFailedRunRejects(conf);
             LOG.info("run {}: rejects and shards committed after {} ms", runSeq, System.currentTimeMillis() - t0);
             console.phase("writing manifest", "");
             manifests.write(opts, reader.task(), classes, units, previous);
+            phases.lap("manifest");
             LOG.info("run {}: manifest written after {} ms", runSeq, System.currentTimeMillis() - t0);
             // only a run that replaced or deleted units leaves files behind; VACUUM starts Spark jobs of its own,
             // so a run that only added files skips it (older leftovers go at the next replacing run)
@@ -201,12 +208,14 @@ public final class PrepJob {
                 }
                 LOG.info("run {}: files older than {} h of replaced versions vacuumed after {} ms", runSeq, retainHours,
                         System.currentTimeMillis() - t0);
+                phases.lap("vacuum");
             }
             String msg = String.format("run %d committed to %s (table version %d): %d new, %d changed, %d deleted source units; "
-                            + "%d rows written, %d rejects (see %s)", runSeq, opts.output(), table.version(), added, changed,
-                    deleted.size(), rows, rejects, ShardTable.REJECTS_DIR);
+                            + "%d rows written, %d rejects (see %s); %s", runSeq, opts.output(), table.version(), added, changed,
+                    deleted.size(), rows, rejects, ShardTable.REJECTS_DIR, PhaseTimes.format(phases.asMap()));
             LOG.info(msg);
-            return new PrepResult(false, runSeq, added, changed, deleted.size(), rows, rejects, table.version(), msg, inputs);
+            return new PrepResult(false, runSeq, added, changed, deleted.size(), rows, rejects, table.version(), msg,
+                    inputs, phases.asMap());
         } finally {
             progress.close();
             outcome.unpersist();
@@ -221,6 +230,24 @@ public final class PrepJob {
         return spark.createDataFrame(jsc.parallelize(unitRows, parts), SparkSchemas.units())
                 .flatMap(new UnitProcessor(reader, opts, new SerializableConf(conf), runSeq),
                         Encoders.row(SparkSchemas.outcome(reader.task())));
+    }
+
+    /** Names the setting that stopped the run and the value that would have let it through. */
+    private String tooManyRejects(long inputs, long rejects, double fraction, long runSeq, Dataset<Row> bad) {
+        double needed = Math.ceil(fraction * 10_000 - 1e-9) / 10_000; // rounded up: at least the fraction seen
+        return String.format(java.util.Locale.ROOT,
+                "%d of %d inputs rejected (%.2f%%), more than --max-reject-fraction %s allows (maxRejectFraction, default %s = %.0f%%; "
+                        + "in a deploy/prep env file it goes in PREP_OPTIONS); no shards committed, %s left as it was "
+                        + "(this run's rejects are in %s with run_seq %d). Fix the inputs, or accept these rejects with "
+                        + "--max-reject-fraction %s. Reasons: %s",
+                rejects, inputs, 100 * fraction, plain(opts.maxRejectFraction()), plain(PrepOptions.DEFAULT_MAX_REJECT_FRACTION),
+                100 * PrepOptions.DEFAULT_MAX_REJECT_FRACTION, opts.output(), ShardTable.FAILED_REJECTS_DIR, runSeq, plain(needed),
+                topReasons(bad));
+    }
+
+    /** 0.0001, not 1.0E-4: what a user types after the flag. */
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private static String topReasons(Dataset<Row> bad) {

@@ -27,6 +27,8 @@ public record PrepOptions(
         boolean instances) implements Serializable {
 
     public static final long DEFAULT_SHARD_BYTES = 128L << 20;
+    /** Rejects above this fraction of the inputs stop a run (exit 3); {@code --max-reject-fraction}. */
+    public static final double DEFAULT_MAX_REJECT_FRACTION = 0.01;
 
     /** Kinetics defaults (C3D-style input): shorter side 128, centre 112 x 112, raw uint8 frames. */
     public static final ResizePolicy KINETICS_RESIZE = ResizePolicy.centerCrop(128, 112);
@@ -35,7 +37,7 @@ public record PrepOptions(
         boolean video = "kinetics".equals(kind);
         return new PrepOptions(kind, input, output, video ? KINETICS_RESIZE : ResizePolicy.KEEP,
                 video ? EncodingPolicy.RAW : EncodingPolicy.KEEP, 42L,
-                DEFAULT_SHARD_BYTES, 0.01, ImageCodec.DEFAULT_MAX_PIXELS, ImageCodec.DEFAULT_MAX_SIDE,
+                DEFAULT_SHARD_BYTES, DEFAULT_MAX_REJECT_FRACTION, ImageCodec.DEFAULT_MAX_PIXELS, ImageCodec.DEFAULT_MAX_SIDE,
                 256L << 20, 16, false);
     }
 

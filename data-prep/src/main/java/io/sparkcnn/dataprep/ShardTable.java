@@ -66,8 +66,15 @@ public final class ShardTable {
         return DeltaTable.isDeltaTable(spark, shardsPath);
     }
 
-    private boolean rejectsExist() {
-        return DeltaTable.isDeltaTable(spark, rejectsPath);
+    boolean rejectsExist() {
+        // not DeltaTable.isDeltaTable: below the shard table it reads _rejects as a partition path and throws
+        // when a run without rejects has not created the rejects table
+        org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(rejectsPath, "_delta_log");
+        try {
+            return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + log, e);
+        }
     }
 
     private Snapshot snapshot() {

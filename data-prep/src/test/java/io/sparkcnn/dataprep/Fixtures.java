@@ -201,4 +201,37 @@ public final class Fixtures {
         }
         return bos.toByteArray();
     }
+
+    /**
+     * An H.264 High-profile MP4 (CABAC, 24 fps) written through FFmpeg to {@code file}; frame j has red = 10 j,
+     * so a stored frame tells which source frame was sampled.
+     */
+    public static byte[] h264Clip(Path file, int w, int h, int frames, int seed) throws IOException {
+        try (org.bytedeco.javacv.FFmpegFrameRecorder r = new org.bytedeco.javacv.FFmpegFrameRecorder(file.toFile(), w, h, 0)) {
+            r.setFormat("mp4");
+            r.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264);
+            r.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P);
+            r.setFrameRate(24);
+            r.setVideoBitrate(2_000_000);
+            r.setVideoOption("profile", "high");
+            r.setVideoOption("coder", "cabac");
+            r.start();
+            Random rnd = new Random(seed);
+            for (int j = 0; j < frames; j++) {
+                org.bytedeco.javacv.Frame fr = new org.bytedeco.javacv.Frame(w, h, org.bytedeco.javacv.Frame.DEPTH_UBYTE, 3);
+                ByteBuffer buf = (ByteBuffer) fr.image[0];
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int i = y * fr.imageStride + x * 3;
+                        buf.put(i, (byte) (10 * j));
+                        buf.put(i + 1, (byte) (100 + 2 * x + rnd.nextInt(4)));
+                        buf.put(i + 2, (byte) (60 + 3 * y));
+                    }
+                }
+                r.record(fr, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24);
+            }
+            r.stop();
+        }
+        return Files.readAllBytes(file);
+    }
 }

@@ -93,7 +93,17 @@ class IdxPrepTest extends SparkTestBase {
         Path in = tmp.resolve("cli-in");
         Fixtures.put(in, "train-images-idx3-ubyte", Fixtures.idxImages(10, 8, 8, 1, false));
         Fixtures.put(in, "train-labels-idx1-ubyte", Fixtures.idxLabelsOf(10, 11, 0, 1, 2, 3, 4, 5, 6, 7)); // 10, 11 invalid
-        assertEquals(PrepException.TOO_MANY_REJECTS, PrepCli.run("mnist", in.toUri().toString(), out));
+        // exit 3 names the setting that decides it and the value that would accept these rejects (2 of 10)
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            assertEquals(PrepException.TOO_MANY_REJECTS, PrepCli.run("mnist", in.toUri().toString(), out));
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertTrue(err.toString().contains("more than --max-reject-fraction 0.01 allows"), err.toString());
+        assertTrue(err.toString().contains("accept these rejects with --max-reject-fraction 0.2"), err.toString());
         assertEquals(0, PrepCli.run("mnist", in.toUri().toString(), out, "--max-reject-fraction", "0.9"));
         PrintStream old = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -2,6 +2,7 @@ package io.sparkcnn.dataprep;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkcnn.dataprep.readers.KineticsReader;
@@ -22,10 +23,7 @@ import java.util.Random;
 import org.apache.spark.sql.Row;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,33 +48,7 @@ class KineticsPrepTest extends SparkTestBase {
 
     /** Frame j of a clip: red = 10 j (so the stored frame tells which source frame was sampled). */
     static byte[] clip(int frames, int seed) throws IOException {
-        Path f = shared.resolve("enc-" + frames + "-" + seed + ".mp4");
-        try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(f.toFile(), W, H, 0)) {
-            r.setFormat("mp4");
-            r.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-            r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-            r.setFrameRate(24);
-            r.setVideoBitrate(2_000_000);
-            r.setVideoOption("profile", "high");
-            r.setVideoOption("coder", "cabac");
-            r.start();
-            Random rnd = new Random(seed);
-            for (int j = 0; j < frames; j++) {
-                Frame fr = new Frame(W, H, Frame.DEPTH_UBYTE, 3);
-                var buf = (java.nio.ByteBuffer) fr.image[0];
-                for (int y = 0; y < H; y++) {
-                    for (int x = 0; x < W; x++) {
-                        int i = y * fr.imageStride + x * 3;
-                        buf.put(i, (byte) (10 * j));
-                        buf.put(i + 1, (byte) (100 + 2 * x + rnd.nextInt(4)));
-                        buf.put(i + 2, (byte) (60 + 3 * y));
-                    }
-                }
-                r.record(fr, avutil.AV_PIX_FMT_RGB24);
-            }
-            r.stop();
-        }
-        return Files.readAllBytes(f);
+        return Fixtures.h264Clip(shared.resolve("enc-" + frames + "-" + seed + ".mp4"), W, H, frames, seed);
     }
 
     @BeforeAll
@@ -205,7 +177,11 @@ class KineticsPrepTest extends SparkTestBase {
         assertTrue(rejects.get("train/" + name("missingclip", 30, 40)).contains("clip missing"), rejects.toString());
         assertTrue(rejects.get("train/zumba/" + name("shortclip01", 0, 10)).contains("clip has 8 frames, fewer than the 16"), rejects.toString());
         assertTrue(rejects.get("train/abseiling/" + name("zerobyte001", 0, 10)).contains("zero-byte"), rejects.toString());
-        assertTrue(rejects.get("train/abseiling/" + name("corrupt0001", 0, 10)).contains("undecodable"), rejects.toString());
+        // the reason names the file and what is wrong with it, not FFmpeg's in-memory stream object
+        String corrupt = rejects.get("train/abseiling/" + name("corrupt0001", 0, 10));
+        assertTrue(corrupt.contains(name("corrupt0001", 0, 10) + ": undecodable clip: not a video container FFmpeg can open "
+                + "(truncated, empty or another format; the file starts with bytes "), corrupt);
+        assertFalse(corrupt.contains("InputStream") || corrupt.contains("avformat_open_input"), corrupt);
         assertTrue(rejects.get("annotations/train.csv#line=9").contains("malformed CSV line"), rejects.toString());
         assertTrue(rejects.get("annotations/train.csv#line=10").contains("unknown split 'holdout'"), rejects.toString());
 

@@ -48,6 +48,9 @@ public final class KineticsReader implements DatasetReader {
     private static final String A_REJECT = "reject";
     private static final String A_STAGE = "stage";
 
+    /** The labels the last {@link #list} found: {@link #classes} then needs no second listing and CSV parse. */
+    private transient List<String> listedLabels;
+
     @Override
     public Task task() {
         return Task.VIDEO;
@@ -55,7 +58,7 @@ public final class KineticsReader implements DatasetReader {
 
     @Override
     public Map<Integer, String> classes(DatasetFs fs) throws IOException {
-        List<String> labels = labels(parseCsvs(fs, fs.listFiles("")));
+        List<String> labels = listedLabels != null ? listedLabels : labels(parseCsvs(fs, fs.listFiles("")));
         Map<Integer, String> m = new LinkedHashMap<>();
         for (int i = 0; i < labels.size(); i++) {
             m.put(i, labels.get(i));
@@ -80,6 +83,7 @@ public final class KineticsReader implements DatasetReader {
         List<SourceFile> all = fs.listFiles("");
         List<Row> rows = parseCsvs(fs, all);
         List<String> labels = labels(rows);
+        listedLabels = labels;
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < labels.size(); i++) {
             index.put(labels.get(i), i);
@@ -269,7 +273,7 @@ public final class KineticsReader implements DatasetReader {
         try {
             clip = VideoClips.sample(bytes, options.frames(), pipeline.resize(), options.maxPixels(), options.maxSide());
         } catch (VideoClips.ClipException e) {
-            out.reject(unit.id(), e.stage(), e.getMessage());
+            out.reject(unit.id(), e.stage(), unit.id().substring(unit.id().lastIndexOf('/') + 1) + ": " + e.getMessage());
             return;
         }
         ProcessedImage img = new ProcessedImage(clip.pixels(), ShardSchema.ENC_RAW, clip.width(), clip.height(), 3,

@@ -103,7 +103,9 @@ public final class VideoClips {
                 return d.clip;
             }
         } catch (FrameGrabber.Exception e) {
-            throw new ClipException("decode", "undecodable clip: " + e.getMessage());
+            // FFmpeg's own text names the in-memory stream object, not the file: say what is wrong instead
+            throw new ClipException("decode", "undecodable clip: the video stream is corrupt or ends in the middle of a frame"
+                    + " (FFmpeg: " + e.getMessage() + ")");
         }
     }
 
@@ -149,7 +151,8 @@ public final class VideoClips {
         return k < t ? new Decoded(null, i) : new Decoded(new Clip(t, outW, outH, out, srcW, srcH, n), i);
     }
 
-    private static FFmpegFrameGrabber open(byte[] bytes) throws FrameGrabber.Exception {
+    /** A started grabber; a container FFmpeg cannot open is a {@code decode} reject that says so. */
+    private static FFmpegFrameGrabber open(byte[] bytes) throws ClipException {
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(new ByteArrayInputStream(bytes), bytes.length);
         g.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
         try {
@@ -158,11 +161,21 @@ public final class VideoClips {
             try {
                 g.close();
             } catch (FrameGrabber.Exception | RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
+                // the open failure is what matters
             }
-            throw e instanceof FrameGrabber.Exception fe ? fe : new FrameGrabber.Exception(e.toString(), e);
+            throw new ClipException("decode", "undecodable clip: not a video container FFmpeg can open (truncated, empty "
+                    + "or another format; the file starts with bytes " + leadingBytes(bytes) + ")");
         }
         return g;
+    }
+
+    /** The first bytes in hex: enough to tell an HTML error page, a gzip or a cut-off MP4 apart. */
+    static String leadingBytes(byte[] bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(8, bytes.length); i++) {
+            sb.append(i == 0 ? "" : " ").append(String.format("%02x", bytes[i] & 0xff));
+        }
+        return sb.toString();
     }
 
     /** Copies an RGB24 frame (rows may be padded to {@code imageStride}) to a packed HWC image. */
