@@ -154,6 +154,7 @@ final class TableHousekeeping {
     }
 
     static List<String> tables(ShardTable t) {
-        return List.of(t.shardsPath(), t.rejectsPath());
+        // a run without rejects creates no rejects table, and Delta refuses a path that is none
+        return t.rejectsExist() ? List.of(t.shardsPath(), t.rejectsPath()) : List.of(t.shardsPath());
     }
 }
