@@ -124,6 +124,11 @@ final class TableHousekeeping {
         String logging = "spark.databricks.delta.vacuum.logging.enabled";
         String oldLogging = spark.conf().get(logging, "false");
         spark.conf().set(logging, "false");
+        // VACUUM lists the table in 200 partitions (Delta's default) and pulls them to the driver one job
+        // each: minutes for a small table on a small cluster. The cluster's parallelism is enough.
+        String listing = "spark.databricks.delta.vacuum.fileListing.parallelism";
+        String oldListing = spark.conf().get(listing, "200");
+        spark.conf().set(listing, Integer.toString(Math.max(1, spark.sparkContext().defaultParallelism())));
         if (retainHours < DELTA_MIN_RETAIN_HOURS) {
             spark.conf().set(check, "false"); // the retention is this job's setting, chosen by its user
         }
@@ -136,6 +141,7 @@ final class TableHousekeeping {
         } finally {
             spark.conf().set(check, old);
             spark.conf().set(logging, oldLogging);
+            spark.conf().set(listing, oldListing);
         }
     }
 
