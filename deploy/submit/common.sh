@@ -16,7 +16,8 @@ extra_jars="$(ls "$dist"/app/*.jar | grep -v '/sparkcnn-jobs-' | paste -sd, -)"
 log_config="${SPARKCNN_LOG_CONFIG:-$dist/conf/log4j2.xml}"
 [ -f "$log_config" ] || log_config="$root/conf/log4j2.xml"
 driver_log_opts="-Dlog4j2.configurationFile=file:$log_config"
-executor_log_opts="$driver_log_opts -Dsparkcnn.log.file=sparkcnn-executor.log"
+# (not -Dsparkcnn.*: spark-submit refuses executor options that contain "-Dspark")
+executor_log_opts="$driver_log_opts -Dio.sparkcnn.log.file=sparkcnn-executor.log"
 if [ -n "${SPARK_SUBMIT:-}" ]; then
   submit=("$SPARK_SUBMIT")
 elif [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then

@@ -19,6 +19,6 @@ exec "${submit[@]}" --master "${K8S_MASTER:?set K8S_MASTER=k8s://https://host:po
   --conf spark.dynamicAllocation.enabled=false \
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
   --conf "spark.driver.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=file:/opt/sparkcnn/conf/log4j2.xml" \
-  --conf "spark.executor.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=file:/opt/sparkcnn/conf/log4j2.xml -Dsparkcnn.log.file=sparkcnn-executor.log" \
+  --conf "spark.executor.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=file:/opt/sparkcnn/conf/log4j2.xml -Dio.sparkcnn.log.file=sparkcnn-executor.log" \
   ${SPARKCNN_GPU_CONF:+--properties-file "$SPARKCNN_GPU_CONF"} \
   --class "$main_class" --jars "$image_jars" "$in_image/$(basename "$app_jar")" "$@"

@@ -15,7 +15,7 @@ exec "${submit[@]}" --master yarn --deploy-mode "${DEPLOY_MODE:-cluster}" \
   --conf spark.dynamicAllocation.enabled=false \
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
   --conf "spark.driver.extraJavaOptions=$java_opts $driver_log" \
-  --conf "spark.executor.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=log4j2.xml -Dsparkcnn.log.file=<LOG_DIR>/sparkcnn-executor.log" \
+  --conf "spark.executor.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=log4j2.xml -Dio.sparkcnn.log.file=<LOG_DIR>/sparkcnn-executor.log" \
   ${SPARKCNN_GPU_CONF:+--properties-file "$SPARKCNN_GPU_CONF"} \
   --files "$log_config${SPARKCNN_CONFIG_FILES:+,$SPARKCNN_CONFIG_FILES}" \
   --class "$main_class" --jars "$extra_jars" "$app_jar" "$@"

@@ -76,7 +76,7 @@ class ShippedLogConfigTest {
         try {
             ctx.getLogger("org.apache.spark.SparkContext").info("Running Spark version 4.2.0");
             try (var files = Files.list(cwd)) {
-                assertFalse(files.anyMatch(p -> p.getFileName().toString().contains("sparkcnn.log.file")),
+                assertFalse(files.anyMatch(p -> p.getFileName().toString().contains("io.sparkcnn.log.file")),
                         "the unresolved file name must not become a file");
             }
         } finally {

@@ -18,7 +18,7 @@ import java.time.format.DateTimeFormatter;
  * configuration (tests, a user's own) keeps its own and {@link #routeTo} says so.
  */
 public final class LogFile {
-    public static final String PROPERTY = "sparkcnn.log.file";
+    public static final String PROPERTY = "io.sparkcnn.log.file";
     private static final Logger LOG = LoggerFactory.getLogger(LogFile.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
