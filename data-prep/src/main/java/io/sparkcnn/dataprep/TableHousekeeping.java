@@ -128,7 +128,11 @@ final class TableHousekeeping {
         // each: minutes for a small table on a small cluster. The cluster's parallelism is enough.
         String listing = "spark.databricks.delta.vacuum.fileListing.parallelism";
         String oldListing = spark.conf().get(listing, "200");
-        spark.conf().set(listing, Integer.toString(Math.max(1, spark.sparkContext().defaultParallelism())));
+        String discovery = "spark.sql.sources.parallelPartitionDiscovery.parallelism"; // older Delta paths list with it
+        String oldDiscovery = spark.conf().get(discovery, "10000");
+        String parallelism = Integer.toString(Math.max(1, spark.sparkContext().defaultParallelism()));
+        spark.conf().set(listing, parallelism);
+        spark.conf().set(discovery, parallelism);
         if (retainHours < DELTA_MIN_RETAIN_HOURS) {
             spark.conf().set(check, "false"); // the retention is this job's setting, chosen by its user
         }
@@ -142,6 +146,7 @@ final class TableHousekeeping {
             spark.conf().set(check, old);
             spark.conf().set(logging, oldLogging);
             spark.conf().set(listing, oldListing);
+            spark.conf().set(discovery, oldDiscovery);
         }
     }
 
