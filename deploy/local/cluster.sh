@@ -34,13 +34,13 @@ start() {
   [ -d "$dist/jars" ] || { echo "no $dist/jars: run deploy/build-dist.sh first" >&2; exit 2; }
   if alive "$state/master.pid"; then echo "already running: $url"; return 0; fi
   mkdir -p "$state/logs"
-  java -Xmx512m -XX:ErrorFile="$state/logs/hs_err_pid%p.log" "${opens[@]}" -cp "$dist/jars/*" org.apache.spark.deploy.master.Master \
+  java -Xmx512m -XX:ErrorFile="$state/logs/hs_err_pid%p.log" -Dlog4j2.configurationFile="file:$root/conf/log4j2-daemons.xml" "${opens[@]}" -cp "$dist/jars/*" org.apache.spark.deploy.master.Master \
     --host 127.0.0.1 --port "$port" --webui-port $((port + 1)) > "$state/logs/master.log" 2>&1 &
   echo $! > "$state/master.pid"
   wait_for "$state/logs/master.log" "I have been elected leader" 60
   for i in 1 2; do
     mkdir -p "$state/work-$i"
-    java -Xmx512m -XX:ErrorFile="$state/logs/hs_err_pid%p.log" "${opens[@]}" -cp "$dist/jars/*" org.apache.spark.deploy.worker.Worker \
+    java -Xmx512m -XX:ErrorFile="$state/logs/hs_err_pid%p.log" -Dlog4j2.configurationFile="file:$root/conf/log4j2-daemons.xml" "${opens[@]}" -cp "$dist/jars/*" org.apache.spark.deploy.worker.Worker \
       --host 127.0.0.1 --cores "${WORKER_CORES:-1}" --memory "${WORKER_MEMORY:-2g}" --work-dir "$state/work-$i" \
       --webui-port 0 "$url" > "$state/logs/worker-$i.log" 2>&1 &
     echo $! > "$state/worker-$i.pid"
