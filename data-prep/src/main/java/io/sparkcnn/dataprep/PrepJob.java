@@ -188,11 +188,10 @@ public final class PrepJob {
                     ShardLayout.shardCounts(bytesPerSplit, opts.targetShardBytes()), SparkSchemas.shards(reader.task()));
             table.commitShards(shards, runSeq, replaced);
             phases.lap("commit shards");
-            // a first run without rejects has nothing to write there: no empty rejects table (a Delta commit)
-            if (rejects > 0 || table.rejectsExist()) {
-                table.commitRejects(bad, runSeq, lastSeq, replaced);
-                phases.lap("commit rejects");
-            }
+            // committed even when empty: the rejects table's last run is what marks this run's units finished
+            // (ShardTable.ledger redoes units whose rejects commit is missing)
+            table.commitRejects(bad, runSeq, lastSeq, replaced);
+            phases.lap("commit rejects");
             table.dropFailedRunRejects(conf);
             LOG.info("run {}: rejects and shards committed after {} ms", runSeq, System.currentTimeMillis() - t0);
             console.phase("writing manifest", "");
