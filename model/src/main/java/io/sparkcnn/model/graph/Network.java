@@ -25,6 +25,8 @@ public final class Network implements AutoCloseable {
     private final Backend backend;
     private final ArenaLayout layout;
     private final List<LayerRuntime> runtimes = new ArrayList<>();
+    private final Map<String, Shape> shapes;
+    private final Map<String, Integer> actOffsets, gradOffsets;
     private final LossRuntime lossRuntime;
     private final Arenas arenas;
     private final int inputOffset, inputSize;
@@ -42,6 +44,7 @@ public final class Network implements AutoCloseable {
         this.backend = backend;
         this.layout = new ArenaLayout();
         Map<String, Shape> shapes = spec.shapes();
+        this.shapes = shapes;
         Shape outShape = shapes.get(spec.outputNode().name());
 
         Map<String, Integer> out = new HashMap<>();
@@ -63,6 +66,8 @@ public final class Network implements AutoCloseable {
         gradBlockOffset = gradStart;
         gradBlockLength = layout.actSize() - gradStart;
 
+        this.actOffsets = Map.copyOf(out);
+        this.gradOffsets = Map.copyOf(grad);
         for (Node n : spec.nodes()) {
             runtimes.add(n.spec().plan(new Plan(n, shapes, out, grad)));
         }
@@ -181,6 +186,84 @@ public final class Network implements AutoCloseable {
     public int outputOffset() { return outputOffset; }
 
     public int outputGradOffset() { return outputGradOffset; }
+
+    /** The shape of one example at a node ("input" included); the node must exist. */
+    public Shape shape(String node) {
+        Shape s = shapes.get(node);
+        if (s == null) throw unknownNode(node);
+        return s;
+    }
+
+    /** ACTS offset of a node's output (batch * shape(node).size() floats), for code that works through the backend. */
+    public int activationOffset(String node) {
+        Integer off = actOffsets.get(node);
+        if (off == null) throw unknownNode(node);
+        return off;
+    }
+
+    /** ACTS offset of a node's output gradient; the input has none. */
+    public int gradientOffset(String node) {
+        Integer off = gradOffsets.get(node);
+        if (off == null) {
+            if (actOffsets.containsKey(node)) {
+                throw new IllegalArgumentException("network '" + spec.name() + "': node '" + node + "' has no gradient (the input is not trained)");
+            }
+            throw unknownNode(node);
+        }
+        return off;
+    }
+
+    /** Floats a node holds for the whole batch: batch * shape(node).size(). */
+    public int nodeLength(String node) { return batch * shape(node).size(); }
+
+    /** Copies a node's output of the last forward (batch * shape(node).size() floats) into dst[0..]. */
+    public void readActivation(String node, float[] dst) { readActivation(node, dst, 0); }
+
+    public void readActivation(String node, float[] dst, int off) {
+        int n = fits(node, dst.length, off);
+        backend.download(Arena.ACTS, activationOffset(node), dst, off, n);
+    }
+
+    /** Overwrites a node's output with src[off..] (e.g. a test feeding a layer, or "input"). */
+    public void writeActivation(String node, float[] src, int off) {
+        int n = fits(node, src.length, off);
+        backend.upload(Arena.ACTS, activationOffset(node), src, off, n);
+    }
+
+    /** Copies the gradient of the loss with respect to a node's output (after backward) into dst[0..]. */
+    public void readGradient(String node, float[] dst) { readGradient(node, dst, 0); }
+
+    public void readGradient(String node, float[] dst, int off) {
+        int n = fits(node, dst.length, off);
+        backend.download(Arena.ACTS, gradientOffset(node), dst, off, n);
+    }
+
+    /**
+     * Overwrites a node's output gradient with src[off..]; {@link #backward()} then propagates it.
+     * (A loss computed outside the network writes its gradient here.)
+     */
+    public void writeGradient(String node, float[] src, int off) {
+        int n = fits(node, src.length, off);
+        backend.upload(Arena.ACTS, gradientOffset(node), src, off, n);
+    }
+
+    /** Node names in plan order, "input" first. */
+    public List<String> nodeNames() { return List.copyOf(shapes.keySet()); }
+
+    private int fits(String node, int arrayLength, int off) {
+        int n = nodeLength(node);
+        if (off < 0 || (long) off + n > arrayLength) {
+            throw new IllegalArgumentException("network '" + spec.name() + "': node '" + node + "' holds " + n
+                    + " floats (batch " + batch + " x " + shape(node) + "), which do not fit an array of "
+                    + arrayLength + " from " + off);
+        }
+        return n;
+    }
+
+    private IllegalArgumentException unknownNode(String node) {
+        return new IllegalArgumentException("network '" + spec.name() + "' has no node '" + node + "'; its nodes are "
+                + shapes.keySet());
+    }
 
     /** Parameters as they are now (pulled from a device first). The returned array is the arena: copy to keep. */
     public float[] params() {
