@@ -1,0 +1,126 @@
+package io.sparkcnn.model.task;
+
+import io.sparkcnn.model.backend.cpu.CpuBackend;
+import io.sparkcnn.model.data.GrayImage;
+import io.sparkcnn.model.graph.NetworkSpec;
+import io.sparkcnn.model.layers.Activate;
+import io.sparkcnn.model.layers.Conv;
+import io.sparkcnn.model.layers.ShapeException;
+import io.sparkcnn.model.losses.SoftmaxCrossEntropy;
+import io.sparkcnn.model.tensor.Shape;
+import io.sparkcnn.model.train.Trainer;
+import io.sparkcnn.model.train.TrainerConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SegmentationTaskTest {
+    private static final Shape OUT = Shape.of(2, 2, 2);
+
+    @Test
+    void masksBecomeTrainIdsAndBadMasksNameTheExample() {
+        SegmentationTask task = new SegmentationTask(2);
+        float[] pixels = new float[3 * 4];
+        float[] t = new float[4];
+        task.encodeTarget(Example.masked("a", 3, 2, 2, pixels, new GrayImage(2, 2, new int[]{0, 1, 255, 1})), OUT, t, 0);
+        assertArrayEquals(new float[]{0, 1, 255, 1}, t);
+
+        BadExampleException e = assertThrows(BadExampleException.class, () -> task.encodeTarget(
+                Example.masked("leftImg8bit/val/ulm/ulm_000001_leftImg8bit.png", 3, 2, 2, pixels,
+                        new GrayImage(3, 2, new int[6])), OUT, t, 0));
+        assertTrue(e.getMessage().contains("ulm_000001") && e.getMessage().contains("3x2") && e.getMessage().contains("2x2"),
+                e.getMessage());
+        e = assertThrows(BadExampleException.class, () -> task.encodeTarget(
+                Example.masked("b", 3, 2, 2, pixels, new GrayImage(2, 2, new int[]{0, 7, 0, 0})), OUT, t, 0));
+        assertTrue(e.getMessage().contains("'b'") && e.getMessage().contains("value 7"), e.getMessage());
+        e = assertThrows(BadExampleException.class, () -> task.encodeTarget(
+                Example.masked("c", 3, 2, 2, pixels, new GrayImage(2, 2, new int[4])), Shape.of(2, 1, 1), t, 0));
+        assertTrue(e.getMessage().contains("'c'"), e.getMessage());
+        e = assertThrows(BadExampleException.class, () -> task.encodeTarget(
+                Example.classified("d", 3, 2, 2, pixels, 1), OUT, t, 0));
+        assertTrue(e.getMessage().contains("no mask"), e.getMessage());
+    }
+
+    @Test
+    void anOutputBelowTheMaskResolutionIsRefusedNamingTheLayer() {
+        SegmentationTask task = new SegmentationTask(3);
+        NetworkSpec strided = NetworkSpec.builder("strided", Shape.of(3, 8, 8))
+                .add("enc", Conv.conv2d(4, 3, 2, 1)).add("relu", Activate.relu()).add("logits", Conv.conv2d(3, 1, 1, 0)).build();
+        ShapeException e = assertThrows(ShapeException.class, () -> task.prepare(strided));
+        assertTrue(e.getMessage().contains("logits") && e.getMessage().contains("4x4") && e.getMessage().contains("8x8"),
+                e.getMessage());
+        NetworkSpec wrongClasses = NetworkSpec.builder("wrong", Shape.of(3, 8, 8)).add("logits", Conv.conv2d(5, 3, 1, 1)).build();
+        e = assertThrows(ShapeException.class, () -> task.prepare(wrongClasses));
+        assertTrue(e.getMessage().contains("logits") && e.getMessage().contains("5 channels"), e.getMessage());
+        NetworkSpec fits = NetworkSpec.builder("fits", Shape.of(3, 8, 8)).add("logits", Conv.conv2d(3, 3, 1, 1)).build();
+        assertEquals(new SoftmaxCrossEntropy(null, 255).ignoreIndex(), ((SoftmaxCrossEntropy) task.prepare(fits).loss()).ignoreIndex());
+    }
+
+    @Test
+    void metricsCountPixelsSkipIgnoredAndMergeAsLongs() {
+        SegmentationTask task = new SegmentationTask(2);
+        // one example, 2 classes over 2x2 pixels: logits class-major; predictions 1, 0, 1, 0
+        float[] logits = {0, 2, 0, 3, 1, 0, 1, 0};
+        float[] labels = {1, 1, 255, 0};
+        SegmentationMetrics m = task.newMetrics(OUT);
+        m.add(logits, 0, labels, 0, 1);
+        assertEquals(3, m.count());
+        assertEquals(1, m.confusion().count(1, 1));
+        assertEquals(1, m.confusion().count(1, 0));
+        assertEquals(1, m.confusion().count(0, 0));
+        // class 0: TP 1, FP 1 (a class-1 pixel predicted 0), FN 0 -> 1/2; class 1: TP 1, FN 1 -> 1/2
+        assertEquals(0.5, m.scores().classIou(0), 1e-12);
+        assertEquals(0.5, m.scores().meanIou(), 1e-12);
+        assertEquals(2.0 / 3, m.scores().pixelAccuracy(), 1e-12);
+        double nll = (Math.log(Math.exp(0) + Math.exp(1)) - 1) + (Math.log(Math.exp(2) + Math.exp(0)) - 0)
+                + (Math.log(Math.exp(3) + Math.exp(0)) - 3);
+        assertEquals(nll / 3, m.meanLoss(), 1e-12);
+
+        SegmentationMetrics copy = task.metricsFromLongs(OUT, m.toLongs());
+        copy.merge(m);
+        assertEquals(6, copy.count());
+        assertEquals(2, copy.confusion().count(1, 0));
+        assertThrows(IllegalArgumentException.class, () -> m.add(logits, 0, new float[]{0, 3, 0, 0}, 0, 1));
+        int[] predicted = new int[4];
+        task.predict(OUT, logits, 0, 1, predicted, 0);
+        assertArrayEquals(new int[]{1, 0, 1, 0}, predicted);
+    }
+
+    /** A fully convolutional net learns a per-pixel rule through the task (loss, targets, metrics). */
+    @Test
+    void trainsAPerPixelRuleThroughTheTask() {
+        SegmentationTask task = new SegmentationTask(2);
+        NetworkSpec spec = NetworkSpec.builder("pixels", Shape.of(1, 6, 6))
+                .add("c1", Conv.conv2d(4, 3, 1, 1)).add("r1", Activate.relu()).add("logits", Conv.conv2d(2, 1, 1, 0)).build();
+        int batch = 8, hw = 36;
+        SplittableRandom rng = new SplittableRandom(1);
+        float[] x = new float[batch * hw], y = new float[batch * hw];
+        Shape out = Shape.of(2, 6, 6);
+        TrainerConfig config = TrainerConfig.fromMap(Map.of("optimizer", "adam", "learningRate", 0.05, "batchSize", batch, "seed", 3L));
+        try (CpuBackend backend = new CpuBackend(1)) {
+            Trainer trainer = Trainer.create(spec, backend, config, task);
+            for (int step = 0; step < 150; step++) {
+                for (int i = 0; i < batch; i++) {
+                    float[] px = new float[hw];
+                    int[] mask = new int[hw];
+                    for (int p = 0; p < hw; p++) {
+                        px[p] = (float) (2 * rng.nextDouble() - 1);
+                        mask[p] = rng.nextInt(10) == 0 ? 255 : (px[p] > 0.2f ? 1 : 0);
+                    }
+                    System.arraycopy(px, 0, x, i * hw, hw);
+                    task.encodeTarget(Example.masked("synthetic" + i, 1, 6, 6, px, new GrayImage(6, 6, mask)), out, y, i * hw);
+                }
+                trainer.trainStep(x, 0, y, 0);
+            }
+            SegmentationMetrics m = (SegmentationMetrics) trainer.evaluate(task, x, 0, y, 0, batch);
+            assertTrue(m.scores().pixelAccuracy() > 0.95, "pixel accuracy " + m.scores().pixelAccuracy());
+            assertTrue(m.scores().meanIou() > 0.9, "mIoU " + m.scores().meanIou());
+        }
+    }
+}
