@@ -15,6 +15,7 @@ import io.sparkcnn.model.graph.Node;
 import io.sparkcnn.model.layers.ShapeException;
 import io.sparkcnn.model.tensor.Shape;
 import io.sparkcnn.model.zoo.ModelZoo;
+import io.sparkcnn.model.zoo.ZooOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ import java.util.Set;
  *   #            { type = smooth_l1, output = box, weight = 0.5 } ]
  * }
  * network { zoo = resnet50, classes = 1000, input = [3, 224, 224] }
+ * network { zoo = unet, classes = 19, input = [3, 64, 128], width = 8, depth = 3 }
  * </pre>
  * The {@code network} object may also be the root of the file. Layer keys are those of the
  * spec's {@code toConfig()}; see {@link LayerRegistry}. Every problem fails with a message
@@ -140,8 +142,14 @@ public final class NetworkConfig {
                 if (c.has("layers")) throw c.error("layers", "a network is either a zoo model or a list of layers, not both");
                 String zoo = c.requireString("zoo");
                 int classes = c.requireInt("classes");
+                ZooOptions options;
                 try {
-                    spec = ModelZoo.build(zoo, classes, input);
+                    options = new ZooOptions(c.optInt("width", 0), c.optInt("depth", 0), c.optInts("rates", null));
+                } catch (IllegalArgumentException e) {
+                    throw new NetworkConfigException(c.where() + ": " + e.getMessage(), e);
+                }
+                try {
+                    spec = ModelZoo.build(zoo, classes, input, options);
                 } catch (IllegalArgumentException e) {
                     throw c.error("zoo", e.getMessage());
                 }
