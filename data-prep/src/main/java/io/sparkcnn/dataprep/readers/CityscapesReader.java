@@ -8,6 +8,7 @@ import io.sparkcnn.dataprep.PrepOptions;
 import io.sparkcnn.dataprep.ProcessedImage;
 import io.sparkcnn.dataprep.SourceFile;
 import io.sparkcnn.dataprep.SourceUnit;
+import io.sparkcnn.model.data.CityscapesLabels;
 import io.sparkcnn.model.data.GrayImage;
 import io.sparkcnn.model.data.ImageCodec;
 import io.sparkcnn.model.data.RejectedException;
@@ -28,12 +29,9 @@ import java.util.Map;
  */
 public final class CityscapesReader implements DatasetReader {
     private static final long serialVersionUID = 1L;
-    /** labelId -> trainId for labelIds 0..33 (cityscapesScripts labels.py). */
-    public static final int[] TRAIN_ID = {255, 255, 255, 255, 255, 255, 255, 0, 1, 255, 255, 2, 3, 4, 255, 255, 255,
-            5, 255, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 255, 255, 16, 17, 18};
-    public static final List<String> CLASSES = List.of("road", "sidewalk", "building", "wall", "fence", "pole",
-            "traffic light", "traffic sign", "vegetation", "terrain", "sky", "person", "rider", "car", "truck", "bus",
-            "train", "motorcycle", "bicycle");
+    /** labelId -> trainId for labelIds 0..33 (cityscapesScripts labels.py, see {@link CityscapesLabels}). */
+    public static final int[] TRAIN_ID = CityscapesLabels.labelIdToTrainIdTable();
+    public static final List<String> CLASSES = CityscapesLabels.trainClassNames();
     private static final String IMG_SUFFIX = "_leftImg8bit.png";
 
     @Override
