@@ -63,7 +63,7 @@ public record ClassificationTask(int classes, int ignoreIndex) implements Traini
     }
 
     @Override
-    public PairedAugmentation augmentation() { return PairedAugmentation.NONE; }
+    public ExampleAugmentation augmentation() { return ExampleAugmentation.NONE; }
 
     @Override
     public ClassificationMetrics newMetrics(Shape output) {

@@ -24,7 +24,7 @@ import java.util.Map;
  * Nothing is resized or cropped to make the output fit; a network that does not reach the
  * input size is refused before training, naming the layer.
  */
-public record SegmentationTask(int classes, float[] classWeights, PairedAugmentation augmentation) implements TrainingTask {
+public record SegmentationTask(int classes, float[] classWeights, ExampleAugmentation augmentation) implements TrainingTask {
     /** The ignore label of Cityscapes' train ids (void, license plate, unlabelled...). */
     public static final int IGNORE = 255;
 
@@ -35,13 +35,13 @@ public record SegmentationTask(int classes, float[] classWeights, PairedAugmenta
         if (classWeights != null && classWeights.length != classes) {
             throw new IllegalArgumentException(classWeights.length + " class weights for " + classes + " classes");
         }
-        if (augmentation == null) augmentation = PairedAugmentation.NONE;
+        if (augmentation == null) augmentation = ExampleAugmentation.NONE;
     }
 
-    public SegmentationTask(int classes) { this(classes, null, PairedAugmentation.NONE); }
+    public SegmentationTask(int classes) { this(classes, null, ExampleAugmentation.NONE); }
 
     /** The same task with the paired image+mask augmentation used in training. */
-    public SegmentationTask withAugmentation(PairedAugmentation a) { return new SegmentationTask(classes, classWeights, a); }
+    public SegmentationTask withAugmentation(ExampleAugmentation a) { return new SegmentationTask(classes, classWeights, a); }
 
     @Override
     public Task kind() { return Task.SEGMENTATION; }

@@ -45,7 +45,7 @@ public interface TrainingTask {
     void encodeTarget(Example example, Shape output, float[] dst, int off);
 
     /** The transform that moves the target with the image during training. */
-    PairedAugmentation augmentation();
+    ExampleAugmentation augmentation();
 
     /** An empty accumulator for outputs of this shape. */
     MetricAccumulator newMetrics(Shape output);

@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
  * to the pixels alone for a class label. Draws only from rng, so a seed fixes it.
  */
 @FunctionalInterface
-public interface PairedAugmentation {
-    PairedAugmentation NONE = (e, rng) -> e;
+public interface ExampleAugmentation {
+    ExampleAugmentation NONE = (e, rng) -> e;
 
     Example apply(Example example, SplittableRandom rng);
 }
