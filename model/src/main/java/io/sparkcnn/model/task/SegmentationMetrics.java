@@ -1,5 +1,6 @@
 package io.sparkcnn.model.task;
 
+import io.sparkcnn.model.data.CityscapesLabels;
 import io.sparkcnn.model.metrics.ConfusionMatrix;
 import io.sparkcnn.model.metrics.SegmentationScores;
 
@@ -90,6 +91,20 @@ public final class SegmentationMetrics implements MetricAccumulator {
 
     /** Per-class IoU, mean IoU, pixel accuracy of everything added. */
     public SegmentationScores scores() { return SegmentationScores.of(confusion); }
+
+    /** IoU per category of classes (categoryOfClass[c] in [0, categories), or -1), as cityscapesScripts' category scores. */
+    public double[] categoryIou(int[] categoryOfClass, int categories) {
+        return SegmentationScores.categoryIou(confusion, categoryOfClass, categories);
+    }
+
+    /** The 7 Cityscapes categories' IoU (flat .. vehicle); the classes must be the 19 train ids. */
+    public double[] cityscapesCategoryIou() {
+        if (classes != CityscapesLabels.TRAIN_CLASSES) {
+            throw new IllegalStateException("Cityscapes categories need the " + CityscapesLabels.TRAIN_CLASSES
+                    + " train classes, these metrics have " + classes);
+        }
+        return categoryIou(CityscapesLabels.categoryOfTrainId(), CityscapesLabels.evaluatedCategories().size());
+    }
 
     /** Mean cross-entropy of the counted pixels. */
     public double meanLoss() {

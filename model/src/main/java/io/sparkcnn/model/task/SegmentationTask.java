@@ -1,5 +1,6 @@
 package io.sparkcnn.model.task;
 
+import io.sparkcnn.model.data.CityscapesLabels;
 import io.sparkcnn.model.data.GrayImage;
 import io.sparkcnn.model.data.Task;
 import io.sparkcnn.model.graph.Head;
@@ -39,6 +40,9 @@ public record SegmentationTask(int classes, float[] classWeights, ExampleAugment
     }
 
     public SegmentationTask(int classes) { this(classes, null, ExampleAugmentation.NONE); }
+
+    /** Cityscapes' 19 train classes, unweighted. */
+    public static SegmentationTask cityscapes() { return new SegmentationTask(CityscapesLabels.TRAIN_CLASSES); }
 
     /** The same task with the paired image+mask augmentation used in training. */
     public SegmentationTask withAugmentation(ExampleAugmentation a) { return new SegmentationTask(classes, classWeights, a); }

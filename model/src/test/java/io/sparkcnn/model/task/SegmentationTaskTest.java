@@ -92,6 +92,24 @@ class SegmentationTaskTest {
         assertArrayEquals(new int[]{1, 0, 1, 0}, predicted);
     }
 
+    @Test
+    void cityscapesCategoriesGroupTheTrainClasses() {
+        SegmentationTask task = SegmentationTask.cityscapes();
+        Shape out = Shape.of(19, 1, 2);
+        SegmentationMetrics m = task.newMetrics(out);
+        // pixel 0: road (0) predicted sidewalk (1), both "flat"; pixel 1: car (13) predicted road (0)
+        float[] logits = new float[19 * 2];
+        logits[1 * 2] = 5;
+        logits[0 * 2 + 1] = 5;
+        m.add(logits, 0, new float[]{0, 13}, 0, 1);
+        double[] cat = m.cityscapesCategoryIou();
+        assertEquals(7, cat.length);
+        assertEquals(0.5, cat[0], 1e-12);      // flat: TP 1 (road as sidewalk), FP 1 (car as road)
+        assertEquals(0.0, cat[6], 1e-12);      // vehicle: FN 1
+        assertTrue(Double.isNaN(cat[4]) && Double.isNaN(cat[5]));   // sky, human: absent and never predicted
+        assertThrows(IllegalStateException.class, () -> new SegmentationTask(3).newMetrics(Shape.of(3, 1, 1)).cityscapesCategoryIou());
+    }
+
     /** A fully convolutional net learns a per-pixel rule through the task (loss, targets, metrics). */
     @Test
     void trainsAPerPixelRuleThroughTheTask() {
