@@ -130,6 +130,6 @@ public record Checkpoint(NetworkSpec network, String trainerConfig, String codeV
 
     /** The spec as compared: the canonical JSON without the network's name. */
     private static String canonical(NetworkSpec s) {
-        return NetworkConfig.writeJson(new NetworkSpec("network", s.input(), s.nodes(), s.loss()));
+        return NetworkConfig.writeJson(new NetworkSpec("network", s.input(), s.nodes(), s.heads()));
     }
 }

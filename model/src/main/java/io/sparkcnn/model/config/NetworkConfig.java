@@ -8,12 +8,14 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.sparkcnn.model.graph.Head;
 import io.sparkcnn.model.graph.LossSpec;
 import io.sparkcnn.model.graph.NetworkSpec;
 import io.sparkcnn.model.graph.Node;
 import io.sparkcnn.model.layers.ShapeException;
 import io.sparkcnn.model.tensor.Shape;
 import io.sparkcnn.model.zoo.ModelZoo;
+import io.sparkcnn.model.zoo.ZooOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +37,12 @@ import java.util.Set;
  *     { type = relu }                     # name defaults to type + position: relu2
  *     { type = add, inputs = [a, b] }     # inputs default to the previous layer
  *   ]
- *   loss { type = softmax_cross_entropy }
+ *   loss { type = softmax_cross_entropy }   # one loss on the last layer, or several heads:
+ *   # losses = [ { type = softmax_cross_entropy, output = cls, weight = 1.0 }
+ *   #            { type = smooth_l1, output = box, weight = 0.5 } ]
  * }
  * network { zoo = resnet50, classes = 1000, input = [3, 224, 224] }
+ * network { zoo = unet, classes = 19, input = [3, 64, 128], width = 8, depth = 3 }
  * </pre>
  * The {@code network} object may also be the root of the file. Layer keys are those of the
  * spec's {@code toConfig()}; see {@link LayerRegistry}. Every problem fails with a message
@@ -46,6 +51,7 @@ import java.util.Set;
 public final class NetworkConfig {
     private static final Set<String> LAYER_RESERVED = Set.of("type", "name", "inputs");
     private static final Set<String> LOSS_RESERVED = Set.of("type");
+    private static final Set<String> HEAD_RESERVED = Set.of("type", "output", "weight");
 
     private NetworkConfig() {}
 
@@ -136,20 +142,31 @@ public final class NetworkConfig {
                 if (c.has("layers")) throw c.error("layers", "a network is either a zoo model or a list of layers, not both");
                 String zoo = c.requireString("zoo");
                 int classes = c.requireInt("classes");
+                ZooOptions options;
                 try {
-                    spec = ModelZoo.build(zoo, classes, input);
+                    options = new ZooOptions(c.optInt("width", 0), c.optInt("depth", 0), c.optInts("rates", null));
+                } catch (IllegalArgumentException e) {
+                    throw new NetworkConfigException(c.where() + ": " + e.getMessage(), e);
+                }
+                try {
+                    spec = ModelZoo.build(zoo, classes, input, options);
                 } catch (IllegalArgumentException e) {
                     throw c.error("zoo", e.getMessage());
                 }
             } else {
                 spec = null;
             }
-            LossSpec loss = c.has("loss") ? loss(c, c.value("loss")) : (spec != null ? spec.loss() : null);
+            if (c.has("loss") && c.has("losses")) throw c.error("losses", "give either 'loss' (one, on the last layer) or 'losses' (heads), not both");
+            LossSpec loss = c.has("loss") ? loss(c, c.value("loss")) : null;
             List<Node> nodes = spec != null ? spec.nodes() : layers(c);
+            List<Head> heads;
+            if (c.has("losses")) heads = heads(c, nodes);
+            else if (loss != null) heads = List.of(new Head(nodes.get(nodes.size() - 1).name(), loss));
+            else heads = spec != null ? spec.heads() : List.of();
             c.requireAllKeysRead();
             String finalName = name != null ? name : (spec != null ? spec.name() : "network");
             try {
-                return new NetworkSpec(finalName, input, nodes, loss);
+                return new NetworkSpec(finalName, input, nodes, heads);
             } catch (ShapeException e) {
                 throw new NetworkConfigException(source + ": network '" + finalName + "': " + e.getMessage(), e);
             }
@@ -218,6 +235,33 @@ public final class NetworkConfig {
             return loss;
         }
 
+        /** losses = [ { type = ..., output = node, weight = w, ...loss keys } ]; output defaults to the last layer, weight to 1. */
+        private List<Head> heads(LayerConfig net, List<Node> nodes) {
+            ConfigValue v = net.value("losses");
+            if (v.valueType() != ConfigValueType.LIST) throw net.error("losses", "expected a list of loss objects, got " + v.valueType());
+            ConfigList list = (ConfigList) v;
+            if (list.isEmpty()) throw net.error("losses", "the list is empty; leave 'losses' out for a network without a loss");
+            List<Head> heads = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                ConfigValue item = list.get(i);
+                if (item.valueType() != ConfigValueType.OBJECT) {
+                    throw new NetworkConfigException(source + ": losses[" + i + "]: expected an object, got " + item.valueType());
+                }
+                ConfigObject o = (ConfigObject) item;
+                LayerConfig head = new LayerConfig(o, source, "losses[" + i + "]", Set.of());
+                String type = head.requireString("type");
+                String output = head.optString("output", nodes.get(nodes.size() - 1).name());
+                float weight = head.optFloat("weight", 1f);
+                LayerConfig c = new LayerConfig(o, source, "losses[" + i + "] (" + type + " on '" + output + "')", HEAD_RESERVED);
+                LayerRegistry.LossParser parser = registry.loss(type);
+                if (parser == null) throw c.error("type", "unknown loss type '" + type + "'; known types are " + registry.lossTypes());
+                LossSpec loss = parse(c, () -> parser.parse(c));
+                c.requireAllKeysRead();
+                heads.add(parse(head, () -> new Head(output, loss, weight)));
+            }
+            return heads;
+        }
+
         /** Specs check their own values; their messages get the file and layer in front. */
         private static <T> T parse(LayerConfig c, java.util.function.Supplier<T> parse) {
             try {
@@ -265,11 +309,22 @@ public final class NetworkConfig {
                 previous = n.name();
             }
             b.append("    ]");
-            if (spec.loss() != null) {
+            if (spec.hasSingleLossOnOutput()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("type", spec.loss().type());
                 m.putAll(spec.loss().toConfig());
                 b.append(comma).append("\n    ").append(t.assign("loss")).append(t.value(m));
+            } else if (!spec.heads().isEmpty()) {
+                List<Object> list = new ArrayList<>();
+                for (Head h : spec.heads()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("type", h.loss().type());
+                    m.put("output", h.node());
+                    m.put("weight", (double) h.weight());
+                    m.putAll(h.loss().toConfig());
+                    list.add(m);
+                }
+                b.append(comma).append("\n    ").append(t.assign("losses")).append(t.value(list));
             }
             b.append(json ? "\n  }\n}\n" : "\n}\n");
             return b.toString();

@@ -3,6 +3,7 @@ package io.sparkcnn.model.graph;
 import io.sparkcnn.model.backend.Arena;
 import io.sparkcnn.model.backend.Arenas;
 import io.sparkcnn.model.backend.Backend;
+import io.sparkcnn.model.backend.TensorOps;
 import io.sparkcnn.model.layers.Init;
 import io.sparkcnn.model.layers.LayerPlan;
 import io.sparkcnn.model.layers.LayerRuntime;
@@ -25,7 +26,12 @@ public final class Network implements AutoCloseable {
     private final Backend backend;
     private final ArenaLayout layout;
     private final List<LayerRuntime> runtimes = new ArrayList<>();
-    private final LossRuntime lossRuntime;
+    private final Map<String, Shape> shapes;
+    private final Map<String, Integer> actOffsets, gradOffsets;
+    private final List<Head> heads;
+    private final LossRuntime[] lossRuntimes;
+    private final int[] headTargetOffsets, headTargetSizes, headLossOffsets;
+    private final float[] headLosses;
     private final Arenas arenas;
     private final int inputOffset, inputSize;
     private final int outputOffset, outputGradOffset, outputSize;
@@ -42,6 +48,7 @@ public final class Network implements AutoCloseable {
         this.backend = backend;
         this.layout = new ArenaLayout();
         Map<String, Shape> shapes = spec.shapes();
+        this.shapes = shapes;
         Shape outShape = shapes.get(spec.outputNode().name());
 
         Map<String, Integer> out = new HashMap<>();
@@ -50,9 +57,27 @@ public final class Network implements AutoCloseable {
         inputOffset = layout.acts((long) batch * inputSize);
         out.put(NetworkSpec.INPUT, inputOffset);
         for (Node n : spec.nodes()) out.put(n.name(), layout.acts((long) batch * shapes.get(n.name()).size()));
-        targetSize = spec.loss() == null ? 0 : spec.loss().targetSize(outShape);
+        heads = spec.heads();
+        int h = heads.size();
+        headTargetOffsets = new int[h];
+        headTargetSizes = new int[h];
+        headLossOffsets = new int[h];
+        headLosses = new float[h];
+        int targets = 0;
+        for (int i = 0; i < h; i++) {
+            headTargetSizes[i] = heads.get(i).loss().targetSize(shapes.get(heads.get(i).node()));
+            targets = Math.addExact(targets, headTargetSizes[i]);
+        }
+        targetSize = targets;
+        // one block of targets, head after head: a single setTargets fills every head
         targetOffset = layout.acts((long) batch * targetSize);
+        for (int i = 0, at = targetOffset; i < h; i++) {
+            headTargetOffsets[i] = at;
+            at += batch * headTargetSizes[i];
+        }
         lossOffset = layout.acts(1);
+        if (h > 0) headLossOffsets[0] = lossOffset;
+        for (int i = 1; i < h; i++) headLossOffsets[i] = layout.acts(1);
         scratchOffset = layout.acts(1);
         int gradStart = -1;
         for (Node n : spec.nodes()) {
@@ -63,14 +88,16 @@ public final class Network implements AutoCloseable {
         gradBlockOffset = gradStart;
         gradBlockLength = layout.actSize() - gradStart;
 
+        this.actOffsets = Map.copyOf(out);
+        this.gradOffsets = Map.copyOf(grad);
         for (Node n : spec.nodes()) {
             runtimes.add(n.spec().plan(new Plan(n, shapes, out, grad)));
         }
         outputOffset = out.get(spec.outputNode().name());
         outputGradOffset = grad.get(spec.outputNode().name());
         outputSize = outShape.size();
-        lossRuntime = spec.loss() == null ? null : spec.loss().plan(new LossPlan(batch, outShape, outputOffset,
-                outputGradOffset, targetOffset, lossOffset, n -> layout.acts(n)));
+        lossRuntimes = new LossRuntime[h];
+        for (int i = 0; i < h; i++) lossRuntimes[i] = planHead(i, out.get(heads.get(i).node()), grad.get(heads.get(i).node()));
 
         arenas = new Arenas(layout.paramSize(), layout.bufferSize(), layout.actSize(),
                 Math.multiplyExact(optSlots, layout.paramSize()));
@@ -79,7 +106,7 @@ public final class Network implements AutoCloseable {
         }
         backend.bind(arenas);
         for (LayerRuntime r : runtimes) r.bind(backend);
-        if (lossRuntime != null) lossRuntime.bind(backend);
+        for (LossRuntime r : lossRuntimes) r.bind(backend);
     }
 
     /**
@@ -116,6 +143,7 @@ public final class Network implements AutoCloseable {
 
     public int outputSize() { return outputSize; }
 
+    /** Floats of target per example, all heads together (head after head, see {@link #setTargets}). */
     public int targetSize() { return targetSize; }
 
     /** ACTS offset of a free float the trainer may use (gradient norm). */
@@ -135,7 +163,10 @@ public final class Network implements AutoCloseable {
         backend.upload(Arena.ACTS, inputOffset, src, off, batch * inputSize);
     }
 
-    /** Copies a batch of targets (batch * targetSize floats from src[off]). */
+    /**
+     * Copies a batch of targets (batch * targetSize floats from src[off]). With several
+     * heads the block holds head 0's batch * targetSize(0) floats, then head 1's, and so on.
+     */
     public void setTargets(float[] src, int off) {
         backend.upload(Arena.ACTS, targetOffset, src, off, batch * targetSize);
     }
@@ -151,11 +182,81 @@ public final class Network implements AutoCloseable {
         backend.tensor().fill(Arena.ACTS, gradBlockOffset, gradBlockLength, 0f);
     }
 
-    /** Mean loss of the current batch; writes the loss gradient into the output's gradient. */
+    /**
+     * The loss of the current batch: the weighted sum of the heads' mean losses (the one
+     * head's mean loss, unweighted, when there is one of weight 1). Adds each head's weighted
+     * loss gradient into its node's gradient.
+     */
     public float computeLoss() {
-        if (lossRuntime == null) throw new IllegalStateException("network '" + spec.name() + "' has no loss");
-        lossRuntime.compute();
-        return backend.read(Arena.ACTS, lossOffset);
+        if (lossRuntimes.length == 0) throw new IllegalStateException("network '" + spec.name() + "' has no loss");
+        for (LossRuntime r : lossRuntimes) r.compute();
+        if (lossRuntimes.length == 1 && heads.get(0).weight() == 1f) {
+            headLosses[0] = backend.read(Arena.ACTS, lossOffset);
+            return headLosses[0];
+        }
+        double total = 0;
+        for (int i = 0; i < lossRuntimes.length; i++) {
+            headLosses[i] = backend.read(Arena.ACTS, headLossOffsets[i]);
+            total += (double) heads.get(i).weight() * headLosses[i];
+        }
+        return (float) total;
+    }
+
+    /** The loss heads this network was planned with, in target order. */
+    public List<Head> heads() { return heads; }
+
+    /** Floats of target per example for one head. */
+    public int targetSize(int head) { return headTargetSizes[checkHead(head)]; }
+
+    /** Mean loss of one head at the last {@link #computeLoss()}, before its weight. */
+    public float headLoss(int head) { return headLosses[checkHead(head)]; }
+
+    /** Copies one head's targets (batch * targetSize(head) floats from src[off]) into its block. */
+    public void setTargets(int head, float[] src, int off) {
+        backend.upload(Arena.ACTS, headTargetOffsets[checkHead(head)], src, off, batch * headTargetSizes[head]);
+    }
+
+    private int checkHead(int head) {
+        if (head < 0 || head >= heads.size()) {
+            throw new IllegalArgumentException("network '" + spec.name() + "' has " + heads.size() + " loss heads, no head " + head);
+        }
+        return head;
+    }
+
+    /**
+     * A head of weight 1 adds its gradient straight into the node's gradient (the single-loss
+     * path, unchanged). Any other weight computes into a private gradient block, scales it and
+     * adds it, so heads that share a node, or a node that also feeds later layers, stay exact.
+     */
+    private LossRuntime planHead(int i, int nodeOut, int nodeGrad) {
+        Head head = heads.get(i);
+        Shape shape = shapes.get(head.node());
+        if (head.weight() == 1f) {
+            return head.loss().plan(new LossPlan(batch, shape, nodeOut, nodeGrad, headTargetOffsets[i],
+                    headLossOffsets[i], n -> layout.acts(n)));
+        }
+        int n = batch * shape.size();
+        int privateGrad = layout.acts(n);
+        LossRuntime inner = head.loss().plan(new LossPlan(batch, shape, nodeOut, privateGrad, headTargetOffsets[i],
+                headLossOffsets[i], k -> layout.acts(k)));
+        float weight = head.weight();
+        return new LossRuntime() {
+            private TensorOps ops;
+
+            @Override
+            public void bind(Backend b) {
+                ops = b.tensor();
+                inner.bind(b);
+            }
+
+            @Override
+            public void compute() {
+                ops.fill(Arena.ACTS, privateGrad, n, 0f);
+                inner.compute();
+                ops.scale(Arena.ACTS, privateGrad, n, weight);
+                ops.accumulate(n, privateGrad, nodeGrad);
+            }
+        };
     }
 
     public void backward() {
@@ -181,6 +282,84 @@ public final class Network implements AutoCloseable {
     public int outputOffset() { return outputOffset; }
 
     public int outputGradOffset() { return outputGradOffset; }
+
+    /** The shape of one example at a node ("input" included); the node must exist. */
+    public Shape shape(String node) {
+        Shape s = shapes.get(node);
+        if (s == null) throw unknownNode(node);
+        return s;
+    }
+
+    /** ACTS offset of a node's output (batch * shape(node).size() floats), for code that works through the backend. */
+    public int activationOffset(String node) {
+        Integer off = actOffsets.get(node);
+        if (off == null) throw unknownNode(node);
+        return off;
+    }
+
+    /** ACTS offset of a node's output gradient; the input has none. */
+    public int gradientOffset(String node) {
+        Integer off = gradOffsets.get(node);
+        if (off == null) {
+            if (actOffsets.containsKey(node)) {
+                throw new IllegalArgumentException("network '" + spec.name() + "': node '" + node + "' has no gradient (the input is not trained)");
+            }
+            throw unknownNode(node);
+        }
+        return off;
+    }
+
+    /** Floats a node holds for the whole batch: batch * shape(node).size(). */
+    public int nodeLength(String node) { return batch * shape(node).size(); }
+
+    /** Copies a node's output of the last forward (batch * shape(node).size() floats) into dst[0..]. */
+    public void readActivation(String node, float[] dst) { readActivation(node, dst, 0); }
+
+    public void readActivation(String node, float[] dst, int off) {
+        int n = fits(node, dst.length, off);
+        backend.download(Arena.ACTS, activationOffset(node), dst, off, n);
+    }
+
+    /** Overwrites a node's output with src[off..] (e.g. a test feeding a layer, or "input"). */
+    public void writeActivation(String node, float[] src, int off) {
+        int n = fits(node, src.length, off);
+        backend.upload(Arena.ACTS, activationOffset(node), src, off, n);
+    }
+
+    /** Copies the gradient of the loss with respect to a node's output (after backward) into dst[0..]. */
+    public void readGradient(String node, float[] dst) { readGradient(node, dst, 0); }
+
+    public void readGradient(String node, float[] dst, int off) {
+        int n = fits(node, dst.length, off);
+        backend.download(Arena.ACTS, gradientOffset(node), dst, off, n);
+    }
+
+    /**
+     * Overwrites a node's output gradient with src[off..]; {@link #backward()} then propagates it.
+     * (A loss computed outside the network writes its gradient here.)
+     */
+    public void writeGradient(String node, float[] src, int off) {
+        int n = fits(node, src.length, off);
+        backend.upload(Arena.ACTS, gradientOffset(node), src, off, n);
+    }
+
+    /** Node names in plan order, "input" first. */
+    public List<String> nodeNames() { return List.copyOf(shapes.keySet()); }
+
+    private int fits(String node, int arrayLength, int off) {
+        int n = nodeLength(node);
+        if (off < 0 || (long) off + n > arrayLength) {
+            throw new IllegalArgumentException("network '" + spec.name() + "': node '" + node + "' holds " + n
+                    + " floats (batch " + batch + " x " + shape(node) + "), which do not fit an array of "
+                    + arrayLength + " from " + off);
+        }
+        return n;
+    }
+
+    private IllegalArgumentException unknownNode(String node) {
+        return new IllegalArgumentException("network '" + spec.name() + "' has no node '" + node + "'; its nodes are "
+                + shapes.keySet());
+    }
 
     /** Parameters as they are now (pulled from a device first). The returned array is the arena: copy to keep. */
     public float[] params() {

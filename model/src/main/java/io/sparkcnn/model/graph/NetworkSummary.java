@@ -71,7 +71,7 @@ public final class NetworkSummary {
         boolean[] right = {true, false, false, false, false, true, true};
         StringBuilder b = new StringBuilder();
         b.append("network '").append(spec.name()).append("', input ").append(spec.input())
-                .append(spec.loss() != null ? ", loss " + spec.loss().type() : "").append('\n');
+                .append(losses(spec)).append('\n');
         line(b, head, width, right);
         rule(b, width);
         for (String[] row : cells) line(b, row, width, right);
@@ -114,5 +114,17 @@ public final class NetworkSummary {
 
     private static String grouped(long v) {
         return String.format(Locale.ROOT, "%,d", v);
+    }
+
+    /** ", loss T" for one loss on the output (as always), else every head with its node and weight. */
+    private static String losses(NetworkSpec spec) {
+        if (spec.heads().isEmpty()) return "";
+        if (spec.hasSingleLossOnOutput()) return ", loss " + spec.loss().type();
+        StringBuilder b = new StringBuilder(", losses");
+        for (int i = 0; i < spec.heads().size(); i++) {
+            Head h = spec.heads().get(i);
+            b.append(i == 0 ? " " : " + ").append(h.weight()).append(" x ").append(h.loss().type()).append(" on '").append(h.node()).append('\'');
+        }
+        return b.toString();
     }
 }

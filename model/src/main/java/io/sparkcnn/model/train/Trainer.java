@@ -7,6 +7,8 @@ import io.sparkcnn.model.graph.NetworkSpec;
 import io.sparkcnn.model.optim.GradientClipping;
 import io.sparkcnn.model.optim.LrSchedule;
 import io.sparkcnn.model.optim.Optimizer;
+import io.sparkcnn.model.task.MetricAccumulator;
+import io.sparkcnn.model.task.TrainingTask;
 
 /**
  * Single-process training on one minibatch at a time: forward, loss, backward, optional
@@ -55,6 +57,14 @@ public final class Trainer {
         if (!(baseLr > 0) || Double.isInfinite(baseLr)) throw new IllegalArgumentException("learningRate must be positive, got " + baseLr);
         optimizer.initState(backend, paramCount);
         network.setStep(0);
+    }
+
+    /**
+     * Builds the network for a task (its default loss when the spec has none, the task's
+     * shape rules checked first) and wraps it.
+     */
+    public static Trainer create(NetworkSpec spec, Backend backend, TrainerConfig config, TrainingTask task) {
+        return create(task.prepare(spec), backend, config);
     }
 
     /** Builds the network for config.batchSize() on backend, initialises it from config.seed() and wraps it. */
@@ -119,6 +129,12 @@ public final class Trainer {
     public Evaluation evaluate(float[] inputs, int inOff, float[] labels, int labelOff, int count) {
         if (evaluator == null) evaluator = new Evaluator(network);
         return evaluator.evaluate(inputs, inOff, labels, labelOff, count);
+    }
+
+    /** Scores count examples in inference mode into the task's metrics; see {@link Evaluator#score}. */
+    public MetricAccumulator evaluate(TrainingTask task, float[] inputs, int inOff, float[] targets, int targetOff, int count) {
+        if (evaluator == null) evaluator = new Evaluator(network);
+        return evaluator.evaluate(task, inputs, inOff, targets, targetOff, count);
     }
 
     /** Updates applied so far, counted across resumes. */

@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * Well-known networks by name, for any class count and input size the network's shapes
- * allow; each ends in a dense classifier with softmax cross-entropy. From a config file:
+ * allow; each classifier ends in a dense layer with softmax cross-entropy. From a config file:
  * {@code network { zoo = resnet50, classes = 1000, input = [3, 224, 224] }}.
  *
  * <table>
@@ -25,28 +25,50 @@ import java.util.Set;
  * <tr><td>inception_v1</td><td>GoogLeNet with BN, no auxiliary heads</td><td>7,005,832 at 1000</td></tr>
  * <tr><td>mobilenet_v1</td><td>depthwise-separable, width 1.0</td><td>4,231,976 at 1000</td></tr>
  * </table>
+ * Segmentation models output (classes, H, W) logits at the input's size with per-pixel
+ * softmax cross-entropy (ignore 255), sized by {@link ZooOptions}: {@code fcn32s},
+ * {@code fcn16s}, {@code fcn8s} ({@link Fcn}), {@code unet} ({@link UNet}), {@code deeplab}
+ * ({@link DeepLab}).
  */
 public final class ModelZoo {
 
     @FunctionalInterface
     private interface Factory {
+        NetworkSpec build(String name, int classes, Shape input, ZooOptions options);
+    }
+
+    /** A classification model: fixed architecture, no size options. */
+    private static Factory fixed(Factory3 f) {
+        return (n, c, in, o) -> {
+            if (!o.isDefault()) throw new IllegalArgumentException("zoo model '" + n + "' takes no width, depth or rates");
+            return f.build(n, c, in);
+        };
+    }
+
+    @FunctionalInterface
+    private interface Factory3 {
         NetworkSpec build(String name, int classes, Shape input);
     }
 
     private static final Map<String, Factory> MODELS = new LinkedHashMap<>();
 
     static {
-        MODELS.put("lenet5", LeNet::build);
-        MODELS.put("lenet5_bn", LeNet::buildWithBatchNorm);
-        MODELS.put("vgg_small", Vgg::build);
-        MODELS.put("resnet18", (n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET18, false, false));
-        MODELS.put("resnet34", (n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET34, false, false));
-        MODELS.put("resnet50", (n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET50, true, false));
-        MODELS.put("resnet18_cifar", (n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET18, false, true));
-        MODELS.put("resnet34_cifar", (n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET34, false, true));
-        MODELS.put("resnet50_cifar", (n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET50, true, true));
-        MODELS.put("inception_v1", Inception::build);
-        MODELS.put("mobilenet_v1", MobileNet::build);
+        MODELS.put("lenet5", fixed(LeNet::build));
+        MODELS.put("lenet5_bn", fixed(LeNet::buildWithBatchNorm));
+        MODELS.put("vgg_small", fixed(Vgg::build));
+        MODELS.put("resnet18", fixed((n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET18, false, false)));
+        MODELS.put("resnet34", fixed((n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET34, false, false)));
+        MODELS.put("resnet50", fixed((n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET50, true, false)));
+        MODELS.put("resnet18_cifar", fixed((n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET18, false, true)));
+        MODELS.put("resnet34_cifar", fixed((n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET34, false, true)));
+        MODELS.put("resnet50_cifar", fixed((n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET50, true, true)));
+        MODELS.put("inception_v1", fixed(Inception::build));
+        MODELS.put("mobilenet_v1", fixed(MobileNet::build));
+        MODELS.put("fcn32s", (n, c, in, o) -> Fcn.build(n, c, in, 32, o));
+        MODELS.put("fcn16s", (n, c, in, o) -> Fcn.build(n, c, in, 16, o));
+        MODELS.put("fcn8s", (n, c, in, o) -> Fcn.build(n, c, in, 8, o));
+        MODELS.put("unet", UNet::build);
+        MODELS.put("deeplab", DeepLab::build);
     }
 
     private ModelZoo() {}
@@ -60,13 +82,18 @@ public final class ModelZoo {
      * small for the model.
      */
     public static NetworkSpec build(String name, int classes, Shape input) {
+        return build(name, classes, input, ZooOptions.DEFAULTS);
+    }
+
+    /** The same with size options (segmentation models: width, depth, dilation rates). */
+    public static NetworkSpec build(String name, int classes, Shape input, ZooOptions options) {
         Factory f = MODELS.get(name);
         if (f == null) throw new IllegalArgumentException("unknown zoo model '" + name + "'; known models are " + names());
         if (classes < 2) throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
         if (input == null || input.rank() != 3) {
             throw new IllegalArgumentException("zoo model '" + name + "' takes images (C,H,W), got " + input);
         }
-        return f.build(name, classes, input);
+        return f.build(name, classes, input, options);
     }
 
     static LossSpec classificationLoss() { return new SoftmaxCrossEntropy(); }

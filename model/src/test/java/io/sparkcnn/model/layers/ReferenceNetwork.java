@@ -2,6 +2,7 @@ package io.sparkcnn.model.layers;
 
 import io.sparkcnn.model.backend.ConvGeom;
 import io.sparkcnn.model.backend.PoolGeom;
+import io.sparkcnn.model.graph.Head;
 import io.sparkcnn.model.graph.LossSpec;
 import io.sparkcnn.model.graph.NetworkSpec;
 import io.sparkcnn.model.graph.Node;
@@ -68,12 +69,24 @@ final class ReferenceNetwork {
             out.put(node.name(), forward(node, inputs(node, out), params, paramStart.get(node.name())));
         }
         if (at != params.length) throw new IllegalStateException("reference read " + at + " parameters of " + params.length);
-        Node last = spec.outputNode();
-        NaiveLosses.Result loss = loss(spec.loss(), shapes.get(last.name()), out.get(last.name()), targets);
-        if (paramGrad == null) return loss.loss();
-
+        // every head's loss on its own block of targets (head after head), weighted and summed
+        double total = 0;
         Map<String, double[]> grads = new HashMap<>();
-        grads.put(last.name(), loss.grad());
+        int targetAt = 0;
+        for (Head head : spec.heads()) {
+            Shape shape = shapes.get(head.node());
+            int n = batch * head.loss().targetSize(shape);
+            NaiveLosses.Result loss = loss(head.loss(), shape, out.get(head.node()), slice(targets, targetAt, n));
+            targetAt += n;
+            total += head.weight() * loss.loss();
+            double[] g = loss.grad().clone();
+            for (int i = 0; i < g.length; i++) g[i] *= head.weight();
+            double[] prev = grads.get(head.node());
+            grads.put(head.node(), prev == null ? g : NaiveAddConcat.add(prev, g));
+        }
+        if (targetAt != targets.length) throw new IllegalStateException("heads read " + targetAt + " targets of " + targets.length);
+        if (paramGrad == null) return total;
+
         List<Node> nodes = spec.nodes();
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node node = nodes.get(i);
@@ -87,7 +100,7 @@ final class ReferenceNetwork {
                 grads.put(src, prev == null ? dx[k] : NaiveAddConcat.add(prev, dx[k]));
             }
         }
-        return loss.loss();
+        return total;
     }
 
     private List<Shape> inputShapes(Node node) {
