@@ -58,6 +58,9 @@ final class CocoAnnotations {
                     p.skipChildren();
                 }
             }
+        } catch (java.io.CharConversionException e) {
+            // Jackson detects UTF-16/32 from the first bytes; bytes that are no text in it end here
+            throw new SourceFormatException(source, "not JSON text (no valid UTF-8, UTF-16 or UTF-32): " + e.getMessage(), e);
         } catch (JsonProcessingException e) {
             // Jackson's own message carries a source excerpt; the location is what a user needs
             JsonLocation at = e.getLocation();

@@ -162,8 +162,11 @@ public final class ImageNetReader implements DatasetReader {
         Map<String, String> valLabels = new HashMap<>();
         for (String line : lines) {
             String[] c = line.split(",", 2);
-            if (c.length == 2 && !c[0].equals("ImageId") && !c[1].isBlank()) {
-                valLabels.put(c[0].trim(), c[1].trim().split("\\s+")[0]);
+            // one notion of blank for the test and the value (trim() also drops control characters that
+            // isBlank() keeps, which once gave an image an empty label)
+            String label = c.length == 2 ? c[1].strip().split("\\s+")[0] : "";
+            if (!label.isEmpty() && !c[0].strip().equals("ImageId")) {
+                valLabels.put(c[0].strip(), label);
             }
         }
         return valLabels;
