@@ -42,6 +42,11 @@ public final class Network implements AutoCloseable {
     private long dropoutSeed;
 
     private Network(NetworkSpec spec, int batch, Backend backend, int optSlots) {
+        this(spec, batch, backend, optSlots, true);
+    }
+
+    /** allocate = false plans the layout only (offsets and sizes), for {@link #checkFits}. */
+    private Network(NetworkSpec spec, int batch, Backend backend, int optSlots, boolean allocate) {
         if (batch <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batch);
         this.spec = spec;
         this.batch = batch;
@@ -99,6 +104,10 @@ public final class Network implements AutoCloseable {
         lossRuntimes = new LossRuntime[h];
         for (int i = 0; i < h; i++) lossRuntimes[i] = planHead(i, out.get(heads.get(i).node()), grad.get(heads.get(i).node()));
 
+        if (!allocate) {
+            arenas = null;
+            return;
+        }
         arenas = new Arenas(layout.paramSize(), layout.bufferSize(), layout.actSize(),
                 Math.multiplyExact(optSlots, layout.paramSize()));
         for (ArenaLayout.BufferRegion r : layout.bufferRegions) {
@@ -116,6 +125,16 @@ public final class Network implements AutoCloseable {
     public static Network build(NetworkSpec spec, int batch, Backend backend, int optSlots) {
         spec.shapes();
         return new Network(spec, batch, backend, optSlots);
+    }
+
+    /**
+     * Plans the network at this batch size without allocating or binding anything, so a job can refuse a
+     * batch whose arenas no Java array holds before it starts a cluster. Returns the activation floats
+     * (ACTS) the batch needs; throws {@link IllegalArgumentException} ("use a smaller batch") when it does not fit.
+     */
+    public static long checkFits(NetworkSpec spec, int batch) {
+        spec.shapes();
+        return new Network(spec, batch, null, 0, false).layout.actSize();
     }
 
     /** Fills parameters from the layers' initialisers with a generator per region, so a seed fixes them all. */
