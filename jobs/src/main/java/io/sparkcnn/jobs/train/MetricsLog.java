@@ -30,40 +30,61 @@ import java.util.Map;
  * through the raw file system underneath: the checksummed stream keeps every byte in its own
  * buffers until 64 KiB have gathered, whatever hflush asks (its hflush is a plain flush that
  * stops at the checksum summer), so a killed driver left an empty file.
+ *
+ * <p>Object stores (s3a, gs, abfs in block mode) cannot flush an open file: an object appears only
+ * when it is closed. There the log closes its file every {@link #SEGMENT_ROUNDS} rounds and goes on
+ * in a new one named after the next round, so a killed driver loses at most the rounds of the open
+ * segment; readers take every {@code rounds-*.jsonl} in name order, as they do after a resume.
  */
 public final class MetricsLog implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsLog.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final FSDataOutputStream out;
-    private final Path file;
+    /** Rounds per file where the file system cannot flush an open file. */
+    static final int SEGMENT_ROUNDS = 10;
+    private final FileSystem fs;
+    private final Path dir;
+    private FSDataOutputStream out;
+    private Path file;
+    private boolean flushes;
+    private int roundsInFile;
 
     public MetricsLog(String runDir, long firstRound, Configuration conf) {
         try {
-            Path dir = new Path(runDir, "metrics");
-            FileSystem fs = dir.getFileSystem(conf);
-            fs.mkdirs(dir);
-            file = new Path(dir, String.format("rounds-%012d.jsonl", firstRound));
-            if (fs instanceof ChecksumFileSystem checksummed) {
-                checksummed.delete(file, false); // and its .crc, which would no longer match
-                fs = checksummed.getRawFileSystem();
-            }
-            out = fs.create(file, true);
-            if (!out.hasCapability(StreamCapabilities.HFLUSH)) {
-                LOG.warn("the file system of {} cannot flush a stream before closing it: metrics of rounds logged before "
-                        + "a driver failure may be lost", file);
+            dir = new Path(runDir, "metrics");
+            FileSystem f = dir.getFileSystem(conf);
+            f.mkdirs(dir);
+            fs = f instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : f;
+            open(firstRound);
+            if (!flushes) {
+                LOG.warn("the file system of {} cannot flush an open file: the metrics log goes to a new file every {} rounds, "
+                        + "so a driver failure loses at most the rounds of the open one", file, SEGMENT_ROUNDS);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the metrics file under " + runDir, e);
         }
     }
 
+    private void open(long firstRound) throws IOException {
+        file = new Path(dir, String.format("rounds-%012d.jsonl", firstRound));
+        fs.delete(new Path(dir, "." + file.getName() + ".crc"), false); // a checksum left by an older writer would not match
+        out = fs.create(file, true);
+        flushes = out.hasCapability(StreamCapabilities.HFLUSH);
+        roundsInFile = 0;
+    }
+
+    /** The file being written now. */
     public Path file() { return file; }
 
     public void write(RoundMetrics m) {
         try {
             out.write(JSON.writeValueAsBytes(toMap(m)));
             out.write('\n');
-            out.hflush();
+            if (flushes) {
+                out.hflush();
+            } else if (++roundsInFile == SEGMENT_ROUNDS) {
+                out.close(); // the segment becomes visible, whole
+                open(m.round() + 1);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file, e);
         }
