@@ -125,6 +125,15 @@ public final class IdxReader implements DatasetReader {
                 out.reject(imagesId, "header", "idx header declares " + rows + "x" + cols + " images");
                 return;
             }
+            // a count read as negative (above 2^31 unsigned) is no file's size; two empty files give nothing to read
+            if (n < 0 || (n == 0 && nl == 0)) {
+                out.reject(imagesId, "header", "idx header declares " + (n < 0 ? Integer.toUnsignedString(n) : "0") + " images");
+                return;
+            }
+            if (nl < 0) {
+                out.reject(labelsPath, "header", "idx header declares " + Integer.toUnsignedString(nl) + " labels");
+                return;
+            }
             // record i is given when its image bytes or its label byte are there: each becomes a row or a
             // reject (an image without label, a label without image, a cut-off image), so none is lost
             byte[] px = new byte[rows * cols];
