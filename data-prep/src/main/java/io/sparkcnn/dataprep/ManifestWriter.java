@@ -132,8 +132,15 @@ final class ManifestWriter {
 
         Manifest m = new Manifest(Manifest.FORMAT_VERSION, opts.kind(), task, Instant.now().toString(), version, runSeq,
                 opts.fullConfig(), classes.isEmpty() ? null : new TreeMap<>(classes), splits, stats, shardList, sources,
-                new Manifest.Rejects(totalRejects, byStage, ShardTable.REJECTS_DIR));
+                new Manifest.Rejects(totalRejects, byStage, ShardTable.REJECTS_DIR), 
+                new Manifest.Ledger(table.rejectsVersion(), unitFingerprints(processedUnits)));
         replace(m.toBytes());
+        return m;
+    }
+
+    private static Map<String, String> unitFingerprints(List<SourceUnit> units) {
+        Map<String, String> m = new TreeMap<>();
+        units.forEach(u -> m.put(u.id(), u.fingerprint()));
         return m;
     }
 

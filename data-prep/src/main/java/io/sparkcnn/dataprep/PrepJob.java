@@ -98,12 +98,14 @@ public final class PrepJob {
         }
         housekeeping.removeStaleManifestTemps(table.shardsPath());
         housekeeping.applyRetention(TableHousekeeping.tables(table), retainHours);
+        phases.lap("housekeeping");
         ManifestWriter manifests = new ManifestWriter(spark, table, conf);
         Manifest previous = manifests.read();
         checkSameContentConfig(previous);
 
-        long lastSeq = table.lastRunSeq();
-        Map<String, String> ledger = table.ledger(lastSeq);
+        var recorded = table.ledgerRecordedIn(previous);
+        long lastSeq = recorded.isPresent() ? previous.runSeq() : table.lastRunSeq();
+        Map<String, String> ledger = recorded.orElseGet(() -> table.ledger(lastSeq));
         Map<String, SourceUnit> byId = new TreeMap<>();
         units.forEach(u -> byId.put(u.id(), u));
         List<SourceUnit> todo = new ArrayList<>();
@@ -202,9 +204,12 @@ public final class PrepJob {
             // so a run that only added files skips it (older leftovers go at the next replacing run)
             if (changed + deleted.size() > 0) {
                 console.phase("vacuuming", "files of versions replaced more than " + retainHours + " h ago");
+                int vacuumed = 0;
                 for (String t : TableHousekeeping.tables(table)) {
-                    housekeeping.vacuum(t, retainHours);
+                    vacuumed += housekeeping.vacuum(t, retainHours) ? 1 : 0;
                 }
+                LOG.info("run {}: VACUUM ran on {} of {} table(s) (the others hold no unreferenced file older than {} h)",
+                        runSeq, vacuumed, TableHousekeeping.tables(table).size(), retainHours);
                 LOG.info("run {}: files older than {} h of replaced versions vacuumed after {} ms", runSeq, retainHours,
                         System.currentTimeMillis() - t0);
                 phases.lap("vacuum");

@@ -96,6 +96,24 @@ public final class ShardTable {
         return -1;
     }
 
+    /**
+     * The ledger the manifest recorded, when both tables are still at the versions it describes (no commit
+     * since, so its run is the last and its rejects are committed); empty otherwise. Reads only the logs'
+     * listings: no Spark job, where a scan of the tables costs seconds to a minute of small jobs.
+     */
+    public java.util.Optional<Map<String, String>> ledgerRecordedIn(io.sparkcnn.model.data.Manifest manifest) {
+        if (manifest == null || manifest.ledger() == null || manifest.ledger().units() == null) {
+            return java.util.Optional.empty();
+        }
+        boolean current = version() == manifest.tableVersion() && rejectsVersion() == manifest.ledger().rejectsTableVersion();
+        return current ? java.util.Optional.of(new HashMap<>(manifest.ledger().units())) : java.util.Optional.empty();
+    }
+
+    /** Delta version of the rejects table, -1 when it does not exist. */
+    public long rejectsVersion() {
+        return rejectsExist() ? snapshot(rejectsPath).version() : -1;
+    }
+
     /** Delta version of the shard table, -1 when it does not exist yet. */
     public long version() {
         return exists() ? snapshot().version() : -1;
@@ -123,8 +141,8 @@ public final class ShardTable {
      * of a run whose rejects were not committed map to {@link #UNFINISHED}, so they are redone.
      */
     public Map<String, String> ledger(long lastSeq) {
-        Map<String, String> m = new HashMap<>();
         long rejectsSeq = lastRejectsSeq(lastSeq);
+        Map<String, String> m = new HashMap<>();
         if (exists()) {
             for (Row r : spark.read().format("delta").load(shardsPath)
                     .select(col(ShardSchema.SOURCE), col(ShardSchema.SOURCE_FP), col(ShardSchema.RUN_SEQ).gt(rejectsSeq))

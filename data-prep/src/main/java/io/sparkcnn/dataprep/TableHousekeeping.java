@@ -50,6 +50,16 @@ final class TableHousekeeping {
         if (!fs.isDirectory(root)) {
             return 0;
         }
+        // a file of an aborted write is newer than the last commit: without such a file there is nothing to
+        // look up in the log, and a rerun starts no Spark job here (the commit's time is its log file's mtime)
+        long lastLogWrite = newestCommitFileTime(fs, root);
+        boolean candidates = false;
+        for (FileStatus f : fs.listStatus(root)) {
+            candidates |= f.isFile() && f.getPath().getName().startsWith("part-") && f.getModificationTime() >= lastLogWrite;
+        }
+        if (!candidates) {
+            return 0;
+        }
         Set<String> referenced = new HashSet<>();
         long lastCommit = Long.MIN_VALUE;
         if (DeltaTable.isDeltaTable(spark, tablePath)) {
@@ -75,6 +85,19 @@ final class TableHousekeeping {
             LOG.info("removed {} file(s) of an aborted write from {}", deleted, tablePath);
         }
         return deleted;
+    }
+
+    /** Modification time of the table's newest commit file, Long.MIN_VALUE without a log. */
+    private static long newestCommitFileTime(FileSystem fs, Path root) throws IOException {
+        Path log = new Path(root, "_delta_log");
+        if (!fs.isDirectory(log)) {
+            return Long.MIN_VALUE;
+        }
+        long newest = Long.MIN_VALUE;
+        for (FileStatus f : fs.listStatus(log, p -> p.getName().endsWith(".json"))) {
+            newest = Math.max(newest, f.getModificationTime());
+        }
+        return newest;
     }
 
     /** Data-file paths in the log are relative, URI-encoded; the tables here are not partitioned. */
@@ -113,10 +136,16 @@ final class TableHousekeeping {
         }
     }
 
-    /** Removes files that no version within the retention needs (Delta VACUUM, after {@link #applyRetention}). */
-    void vacuum(String tablePath, long retainHours) {
-        if (!DeltaTable.isDeltaTable(spark, tablePath)) {
-            return;
+    /**
+     * Removes files that no version within the retention needs (Delta VACUUM, after {@link #applyRetention}).
+     * VACUUM deletes only unreferenced data files older than the retention; when the table has none, it is
+     * skipped (its listing jobs cost half a minute on a small table).
+     *
+     * @return whether VACUUM ran
+     */
+    boolean vacuum(String tablePath, long retainHours) throws IOException {
+        if (!DeltaTable.isDeltaTable(spark, tablePath) || !hasVacuumableFiles(tablePath, retainHours)) {
+            return false;
         }
         String check = "spark.databricks.delta.retentionDurationCheck.enabled";
         String old = spark.conf().get(check, "true");
@@ -148,6 +177,35 @@ final class TableHousekeeping {
             spark.conf().set(listing, oldListing);
             spark.conf().set(discovery, oldDiscovery);
         }
+        return true;
+    }
+
+    /** Data files older than the retention that neither the current version nor a kept tombstone names. */
+    boolean hasVacuumableFiles(String tablePath, long retainHours) throws IOException {
+        Path root = new Path(tablePath);
+        FileSystem fs = root.getFileSystem(conf);
+        long cutoff = System.currentTimeMillis() - retainHours * 3_600_000L;
+        List<String> old = new java.util.ArrayList<>();
+        for (FileStatus f : fs.listStatus(root)) {
+            if (f.isFile() && f.getPath().getName().startsWith("part-") && f.getModificationTime() < cutoff) {
+                old.add(f.getPath().getName());
+            }
+        }
+        if (old.isEmpty()) {
+            return false;
+        }
+        Snapshot s = DeltaLog.forTableWithSnapshot(spark, tablePath)._2();
+        Set<String> referenced = new HashSet<>();
+        for (Row r : s.allFiles().toDF().select("path").collectAsList()) {
+            referenced.add(fileName(r.getString(0)));
+        }
+        for (Row r : s.tombstones().toDF().select("path").collectAsList()) {
+            referenced.add(fileName(r.getString(0)));
+        }
+        // a tombstone newer than the retention protects its file; one older than it does not, though Delta
+        // may still list it: VACUUM decides then
+        return old.stream().anyMatch(name -> !referenced.contains(name)) || !s.tombstones().toDF()
+                .where(org.apache.spark.sql.functions.col("deletionTimestamp").lt(cutoff)).isEmpty();
     }
 
     /** Temporary manifests of a killed manifest write ({@code _manifest.json.<uuid>.tmp}). */

@@ -20,6 +20,11 @@ public record PairGeometry(int srcWidth, int srcHeight, int scaledWidth, int sca
         return new PairGeometry(srcWidth, srcHeight, srcWidth, srcHeight, 0, 0, cropWidth, cropHeight, false);
     }
 
+    /** Evaluation: the whole source resized to (outWidth x outHeight), no crop, no flip. */
+    public static PairGeometry resize(int srcWidth, int srcHeight, int outWidth, int outHeight) {
+        return new PairGeometry(srcWidth, srcHeight, outWidth, outHeight, 0, 0, outWidth, outHeight, false);
+    }
+
     /** x in the scaled image that output column ox reads (may lie outside it: padding). */
     int scaledX(int ox) {
         return cropX + (flip ? cropWidth - 1 - ox : ox);

@@ -27,6 +27,8 @@ import java.util.Map;
  * @param shards        every live shard file
  * @param sources       every source file processed, with the size and mtime seen
  * @param rejects       summary of the rejects table
+ * @param ledger        every source unit the version covers and its fingerprint, for the next run
+ *                      (absent in older manifests)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -42,7 +44,24 @@ public record Manifest(
         Map<String, ChannelStats> stats,
         List<Shard> shards,
         List<Source> sources,
-        Rejects rejects) {
+        Rejects rejects,
+        Ledger ledger) {
+
+    /** A manifest without the unit ledger (older writers, tests that need no ledger). */
+    public Manifest(int formatVersion, String dataset, Task task, String createdAt, long tableVersion, long runSeq,
+                    Map<String, String> config, Map<Integer, String> classes, Map<String, SplitCounts> splits,
+                    Map<String, ChannelStats> stats, List<Shard> shards, List<Source> sources, Rejects rejects) {
+        this(formatVersion, dataset, task, createdAt, tableVersion, runSeq, config, classes, splits, stats, shards,
+                sources, rejects, null);
+    }
+
+    /**
+     * unit -> fingerprint of every source unit the table covers (rows or rejects), and the rejects table's
+     * version (-1: none) when the manifest was written. While both tables are still at the manifest's
+     * versions, this is what a scan of the tables would give: a rerun compares against it without Spark.
+     */
+    public record Ledger(long rejectsTableVersion, Map<String, String> units) {
+    }
 
     public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "_manifest.json";

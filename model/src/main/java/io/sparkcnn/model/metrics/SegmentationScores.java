@@ -49,6 +49,29 @@ public final class SegmentationScores {
     }
 
     /**
+     * The scores of a net that predicts {@code predicted} everywhere, on the same ground truth: the
+     * baseline a trained net must beat (with {@link #mostFrequentTruth}, the all-background one).
+     */
+    public static SegmentationScores constantPrediction(ConfusionMatrix m, int predicted) {
+        int n = m.classes();
+        if (predicted < 0 || predicted >= n) {
+            throw new IllegalArgumentException("predicted class " + predicted + " outside [0, " + n + ")");
+        }
+        long[] cells = new long[n * n];
+        for (int t = 0; t < n; t++) cells[t * n + predicted] = m.truthTotal(t);
+        return of(ConfusionMatrix.of(n, m.ignoreLabel(), cells));
+    }
+
+    /** The class with the most ground-truth pixels (the lowest index on a tie). */
+    public static int mostFrequentTruth(ConfusionMatrix m) {
+        int best = 0;
+        for (int c = 1; c < m.classes(); c++) {
+            if (m.truthTotal(c) > m.truthTotal(best)) best = c;
+        }
+        return best;
+    }
+
+    /**
      * IoU per category; {@code categoryOfClass[c]} is class c's category in [0, categories), or -1 for a
      * class that belongs to none. A category with no class, or with TP + FP + FN = 0, is NaN.
      */

@@ -107,6 +107,13 @@ class PairedTransformTest {
         int[] row = new int[8];
         PairedTransform.mask(up, mask, 0, row, 0, IGNORE);
         assertArrayEquals(new int[] {0, 0, 1, 1, 2, 2, 3, 3}, row);
+        // evaluation resize to half: each output reads the nearest of its two sources
+        int[] half = new int[2];
+        PairedTransform.mask(PairGeometry.resize(4, 2, 2, 1), mask, 0, half, 0, IGNORE);
+        assertArrayEquals(new int[] {5, 7}, half);
+        float[] halfImg = new float[2];
+        PairedTransform.image(PairGeometry.resize(4, 2, 2, 1), img, 0, 1, halfImg, 0, PAD);
+        assertArrayEquals(new float[] {2.5f, 4.5f}, halfImg, 1e-6f);
     }
 
     @Test
