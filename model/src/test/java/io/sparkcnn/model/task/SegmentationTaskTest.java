@@ -93,6 +93,69 @@ class SegmentationTaskTest {
     }
 
     @Test
+    void shardKindsPickTheirTask() {
+        assertEquals(new ClassificationTask(10), Tasks.forShards(io.sparkcnn.model.data.Task.CLASSIFICATION, 10));
+        assertEquals(19, Tasks.forShards(io.sparkcnn.model.data.Task.SEGMENTATION, 19).classes());
+        assertEquals(io.sparkcnn.model.data.Task.SEGMENTATION, Tasks.forShards(io.sparkcnn.model.data.Task.SEGMENTATION, 19).kind());
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Tasks.forShards(io.sparkcnn.model.data.Task.DETECTION, 80));
+        assertTrue(e.getMessage().contains("detection"), e.getMessage());
+    }
+
+    /** A small U-Net from the zoo learns to segment rectangles through the task. */
+    @Test
+    void aSmallZooUNetLearnsRectangles() {
+        int classes = 3, side = 32, batch = 8, plane = side * side;
+        SegmentationTask task = new SegmentationTask(classes);
+        NetworkSpec spec = io.sparkcnn.model.zoo.ModelZoo.build("unet", classes, Shape.of(3, side, side),
+                new io.sparkcnn.model.zoo.ZooOptions(4, 2, null));
+        Shape out = Shape.of(classes, side, side);
+        TrainerConfig config = TrainerConfig.fromMap(Map.of("optimizer", "adam", "learningRate", 0.01, "batchSize", batch, "seed", 2L));
+        SplittableRandom rng = new SplittableRandom(9);
+        float[] x = new float[batch * 3 * plane], y = new float[batch * plane];
+        try (CpuBackend backend = new CpuBackend(2)) {
+            Trainer trainer = Trainer.create(spec, backend, config, task);
+            for (int step = 0; step < 150; step++) {
+                rectangles(rng, task, out, x, y, batch, side, classes);
+                trainer.trainStep(x, 0, y, 0);
+            }
+            rectangles(rng, task, out, x, y, batch, side, classes);
+            SegmentationMetrics m = (SegmentationMetrics) trainer.evaluate(task, x, 0, y, 0, batch);
+            // the all-background prediction: logits favouring class 0 everywhere
+            SegmentationMetrics background = task.newMetrics(out);
+            float[] zeros = new float[batch * classes * plane];
+            for (int i = 0; i < batch; i++) java.util.Arrays.fill(zeros, i * classes * plane, i * classes * plane + plane, 1f);
+            background.add(zeros, 0, y, 0, batch);
+            double base = background.scores().meanIou();
+            assertTrue(base < 0.3, "baseline " + base);
+            assertTrue(m.scores().meanIou() > 0.7, "mIoU " + m.scores().meanIou() + ", all-background " + base);
+        }
+    }
+
+    /** Noise background (class 0) with two rectangles of class 1 or 2, each brightening one colour channel. */
+    private static void rectangles(SplittableRandom r, SegmentationTask task, Shape out, float[] x, float[] y,
+                                   int batch, int side, int classes) {
+        int plane = side * side;
+        for (int i = 0; i < batch; i++) {
+            int[] mask = new int[plane];
+            float[] px = new float[3 * plane];
+            for (int p = 0; p < 3 * plane; p++) px[p] = (float) (0.3 * r.nextGaussian());
+            for (int k = 0; k < 2; k++) {
+                int cls = 1 + r.nextInt(classes - 1), h = 4 + r.nextInt(side / 2), w = 4 + r.nextInt(side / 2);
+                int y0 = r.nextInt(side - h), x0 = r.nextInt(side - w);
+                for (int yy = y0; yy < y0 + h; yy++) {
+                    for (int xx = x0; xx < x0 + w; xx++) {
+                        mask[yy * side + xx] = cls;
+                        px[(cls - 1) * plane + yy * side + xx] += 1f;
+                    }
+                }
+            }
+            System.arraycopy(px, 0, x, i * 3 * plane, 3 * plane);
+            task.encodeTarget(Example.masked("rect" + i, 3, side, side, px, new GrayImage(side, side, mask)), out, y, i * plane);
+        }
+    }
+
+    @Test
     void cityscapesCategoriesGroupTheTrainClasses() {
         SegmentationTask task = SegmentationTask.cityscapes();
         Shape out = Shape.of(19, 1, 2);
