@@ -78,8 +78,8 @@ public final class TrainJob {
         BackendChoice backend = BackendChoice.of(cfg);
         TrainerConfig trainer = cfg.trainerConfig();
         ModelRecipe recipe = ModelRecipe.of(plan.network(), trainer, batch, backend);
-        TrainingSource source = new ShardSource(train, plan.trainTransform(), cfg.integer("data.shuffleBlockRows"),
-                cfg.integer("model.classes"), new SerializableConfiguration(sc.hadoopConfiguration()));
+        TrainingSource source = new ShardSource(train, plan.trainExamples(), cfg.integer("data.shuffleBlockRows"),
+                new SerializableConfiguration(sc.hadoopConfiguration()));
         DriverSettings settings = new DriverSettings(workers, cfg.integer("train.averagingFrequency"),
                 Aggregation.parse(cfg.string("train.aggregation")), cfg.bool("train.averageOptimizerState"),
                 cfg.integer("train.aggregationDepth"), cfg.integer("train.epochs"), cfg.integer("train.maxRounds"),
@@ -136,7 +136,8 @@ public final class TrainJob {
         LOG.info("finished at round {} (step {}, epoch {}); checkpoint {}", end.round(), end.step(), end.epoch(), last[0]);
 
         Evaluation evaluation = null;
-        if (cfg.bool("train.evaluateAtEnd") && end.epoch() >= settings.epochs()) {
+        if (cfg.bool("train.evaluateAtEnd") && end.epoch() >= settings.epochs()
+                && plan.task().kind() == io.sparkcnn.model.data.Task.CLASSIFICATION) {
             evaluation = EvaluateJob.evaluate(spark, plan, store, last[0], end.params(), end.buffers(), console);
         }
         return new Result(end, last[0], evaluation);

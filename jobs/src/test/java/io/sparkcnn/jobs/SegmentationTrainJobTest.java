@@ -1,0 +1,129 @@
+package io.sparkcnn.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkcnn.jobs.checkpoint.CheckpointStore;
+import io.sparkcnn.jobs.config.ConfigException;
+import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.model.data.Task;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Segmentation through the same train job: the task from the manifest, both aggregation modes, stop/resume. */
+class SegmentationTrainJobTest extends SharedSpark {
+    @TempDir
+    static Path tmp;
+    private String data;
+    private Path network, pooled;
+
+    @BeforeAll
+    void writeData() throws IOException {
+        data = TinySegShards.write(spark, tmp.resolve("shards").toUri().toString(), 96, 24);
+        network = tmp.resolve("tinyseg.conf");
+        Files.writeString(network, TinySegShards.networkConfig());
+        pooled = tmp.resolve("pooled.conf");
+        Files.writeString(pooled, TinySegShards.pooledNetworkConfig());
+    }
+
+    private JobConfig config(String run, String... more) {
+        List<String> o = new ArrayList<>(List.of(
+                "run.dir=" + tmp.resolve(run).toUri(), "data.path=" + data, "model.file=" + network,
+                "model.input=[3, 16, 16]", "model.classes=3", "train.workers=2", "train.batchSizePerWorker=8",
+                "train.averagingFrequency=2", "train.epochs=4", "train.checkpointEvery=3", "train.keepCheckpoints=2",
+                "trainer.learningRate=0.1", "trainer.momentum=0.9", "backend.kind=cpu", "data.shuffleBlockRows=16",
+                "augment.horizontalFlip=true", "augment.segmentationScaleMin=0.8", "augment.segmentationScaleMax=1.25",
+                "eval.batchSize=16", "train.progress=off", "train.evaluateAtEnd=false"));
+        o.addAll(List.of(more));
+        return JobConfig.load(null, o);
+    }
+
+    private TrainJob.Result train(JobConfig cfg, boolean resume) {
+        return TrainJob.run(spark, JobPlan.prepareTraining(cfg, sc.hadoopConfiguration()), resume);
+    }
+
+    private float[] checkpointParams(String run) {
+        CheckpointStore store = new CheckpointStore(tmp.resolve(run).toUri().toString(), sc.hadoopConfiguration());
+        return store.newest().orElseThrow().checkpoint().params();
+    }
+
+    private List<Double> roundLosses(String run) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<Double> l = new ArrayList<>();
+        for (String line : Files.readAllLines(tmp.resolve(run + "/metrics/rounds-000000000001.jsonl"))) {
+            l.add(json.readTree(line).get("loss").asDouble());
+        }
+        return l;
+    }
+
+    @Test
+    void thePlanTakesTheTaskFromTheManifest() {
+        JobPlan plan = JobPlan.prepare(config("plan"), sc.hadoopConfiguration());
+        assertEquals(Task.SEGMENTATION, plan.task().kind());
+        assertEquals(16 * 16, plan.trainExamples().targetSize());
+        assertEquals(1, plan.network().heads().size(), "the task's per-pixel loss was added");
+    }
+
+    @Test
+    void aNetworkWhoseOutputCannotMatchTheMaskIsRefusedNamingTheLayer() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> JobPlan.prepare(config("pooled", "model.file=" + pooled), sc.hadoopConfiguration()));
+        assertEquals("model.file", e.key());
+        assertTrue(e.getMessage().contains("'logits'") && e.getMessage().contains("8x8"), e.getMessage());
+    }
+
+    @Test
+    void classificationOnlyAugmentationIsRefused() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> JobPlan.prepare(config("padcrop", "augment.padCrop=2"), sc.hadoopConfiguration()));
+        assertEquals("augment.padCrop", e.key());
+    }
+
+    @Test
+    void aMaskOfAnotherSizeThanItsImageFailsNamingTheRow() throws IOException {
+        String bad = TinySegShards.write(spark, tmp.resolve("bad-shards").toUri().toString(), 32, 8, 5);
+        Exception e = assertThrows(Exception.class, () -> train(config("bad", "data.path=" + bad), false));
+        String all = chain(e);
+        assertTrue(all.contains("train/scene_5_leftImg8bit.png") && all.contains("mask is 15x16 but its image is 16x16"), all);
+    }
+
+    private static String chain(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (; t != null; t = t.getCause()) b.append(t.getMessage()).append('\n');
+        return b.toString();
+    }
+
+    @Test
+    void trainsWithAveragedParametersAndWithSummedGradients() throws IOException {
+        // 96 rows / (2 x 8) = 6 minibatches per epoch; k = 2: 3 rounds per epoch, 12 rounds
+        TrainJob.Result p = train(config("parameters"), false);
+        assertEquals(12, p.state().round());
+        List<Double> pl = roundLosses("parameters");
+        assertTrue(pl.get(pl.size() - 1) < 0.6 * pl.get(0), "loss per round " + pl);
+
+        TrainJob.Result g = train(config("gradients", "train.aggregation=gradients", "trainer.learningRate=0.1"), false);
+        assertEquals(24, g.state().step());
+        List<Double> gl = roundLosses("gradients");
+        assertTrue(gl.get(gl.size() - 1) < 0.7 * gl.get(0), "loss per round " + gl);
+    }
+
+    @Test
+    void stoppingAndResumingGivesTheUninterruptedParametersBitForBit() {
+        train(config("whole"), false);
+        TrainJob.Result stopped = train(config("parts", "train.maxRounds=5"), false);
+        assertEquals(5, stopped.state().round());
+        TrainJob.Result resumed = train(config("parts"), true);
+        assertEquals(12, resumed.state().round());
+        assertArrayEquals(checkpointParams("whole"), checkpointParams("parts"));
+    }
+}
