@@ -4,7 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
 import io.sparkcnn.jobs.config.ConfigException;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.data.EncodedRows;
+import io.sparkcnn.jobs.data.RowExamples;
+import io.sparkcnn.jobs.data.ShardRowReader;
+import io.sparkcnn.jobs.data.SplitIndex;
+import io.sparkcnn.jobs.eval.ScoringModel;
+import io.sparkcnn.jobs.eval.SegmentationEvaluation;
+import io.sparkcnn.jobs.train.BackendChoice;
+import io.sparkcnn.model.config.NetworkConfig;
 import io.sparkcnn.model.data.Task;
+import io.sparkcnn.model.graph.Network;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,6 +124,82 @@ class SegmentationTrainJobTest extends SharedSpark {
         assertEquals(24, g.state().step());
         List<Double> gl = roundLosses("gradients");
         assertTrue(gl.get(gl.size() - 1) < 0.7 * gl.get(0), "loss per round " + gl);
+    }
+
+    @Test
+    void evaluationOnTheExecutorsEqualsTheConfusionMatrixCountedByHandInOneJvm() throws IOException {
+        TrainJob.Result r = train(config("eval", "train.evaluateAtEnd=true", "eval.partitions=3"), false);
+        SegmentationEvaluation e = r.segmentation();
+        assertEquals(null, r.evaluation());
+
+        // by hand: the same evaluation examples through one network in this JVM, argmax per pixel
+        JobConfig cfg = config("eval");
+        JobPlan plan = JobPlan.prepare(cfg, sc.hadoopConfiguration());
+        CheckpointStore.Loaded l = new CheckpointStore(tmp.resolve("eval").toUri().toString(), sc.hadoopConfiguration())
+                .newest().orElseThrow();
+        SplitIndex test = plan.split("test", "data.evalSplit");
+        EncodedRows rows = new ShardRowReader(test, sc.hadoopConfiguration(), Task.SEGMENTATION).read(0, (int) test.rows());
+        RowExamples examples = plan.evalExamples();
+        int k = TinySegShards.CLASSES, pixels = examples.targetSize();
+        long[][] counts = new long[k][k];
+        try (Network net = new ScoringModel(NetworkConfig.write(plan.network()), l.checkpoint().params(),
+                l.checkpoint().buffers(), 1, BackendChoice.of(cfg)).build(1, -1)) {
+            float[] x = new float[examples.inputSize()], y = new float[pixels], out = new float[net.outputSize()];
+            for (int i = 0; i < rows.size(); i++) {
+                examples.eval(rows, i, x, 0, y, 0);
+                net.setInput(x, 0);
+                net.forward(false);
+                net.readOutput(out);
+                for (int s = 0; s < pixels; s++) {
+                    int truth = (int) y[s];
+                    if (truth == 255) continue;
+                    int best = 0;
+                    for (int c = 1; c < k; c++) if (out[c * pixels + s] > out[best * pixels + s]) best = c;
+                    counts[truth][best]++;
+                }
+            }
+        }
+        long total = 0, diagonal = 0;
+        long[] truthTotal = new long[k];
+        double iouSum = 0;
+        int scored = 0;
+        for (int c = 0; c < k; c++) {
+            long predicted = 0;
+            for (int t = 0; t < k; t++) {
+                predicted += counts[t][c];
+                truthTotal[c] += counts[c][t];
+                total += counts[c][t];
+            }
+            diagonal += counts[c][c];
+            long union = truthTotal[c] + predicted - counts[c][c];
+            if (union > 0) {
+                iouSum += (double) counts[c][c] / union;
+                scored++;
+            }
+            for (int p = 0; p < k; p++) assertEquals(counts[c][p], e.confusion().count(c, p), "cell " + c + "," + p);
+        }
+        assertEquals(iouSum / scored, e.scores().meanIou(), 1e-12);
+        assertEquals((double) diagonal / total, e.scores().pixelAccuracy(), 1e-12);
+        // the baseline predicts the most frequent class everywhere: IoU = its share, 0 for the others
+        int common = 0;
+        for (int c = 1; c < k; c++) if (truthTotal[c] > truthTotal[common]) common = c;
+        assertEquals(0, common, "background is the most frequent class");
+        assertEquals((double) truthTotal[common] / total / k, e.baseline().meanIou(), 1e-12);
+        assertTrue(e.scores().meanIou() > e.baseline().meanIou() + 0.3, e.text());
+
+        Path dir = tmp.resolve("eval/checkpoints").resolve(l.dir().getName());
+        String json = Files.readString(dir.resolve("evaluation-test.json"));
+        assertTrue(json.contains("\"meanIou\"") && json.contains("\"baseline\"") && json.contains("\"bright\""), json);
+        List<String> tsv = Files.readAllLines(dir.resolve("evaluation-test.tsv"));
+        assertEquals("class\tiou\tground_truth_pixels\tpredicted_pixels\ttrue_positives", tsv.get(0));
+        assertTrue(tsv.get(2).startsWith("bright\t") && tsv.get(2).endsWith("\t" + truthTotal[1] + "\t"
+                + (counts[0][1] + counts[1][1] + counts[2][1]) + "\t" + counts[1][1]), tsv.get(2));
+        assertTrue(e.text().contains("baseline (all 'background')"), e.text());
+
+        // evaluate on its own, in another number of partitions, counts the same pixels
+        SegmentationEvaluation again = EvaluateJob.runSegmentation(spark, JobPlan.prepare(config("eval", "eval.partitions=2"),
+                sc.hadoopConfiguration()), io.sparkcnn.model.progress.JobConsole.stderr("evaluate"));
+        assertEquals(e.confusion(), again.confusion());
     }
 
     @Test
