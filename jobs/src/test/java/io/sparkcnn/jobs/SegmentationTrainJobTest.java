@@ -203,6 +203,59 @@ class SegmentationTrainJobTest extends SharedSpark {
     }
 
     @Test
+    void predictWritesTrainIdLabelIdAndOverlayPngsNamedAfterTheInput() throws Exception {
+        // 19 output channels: the Cityscapes train ids, so labelIds are written too
+        Path net19 = tmp.resolve("tinyseg19.conf");
+        Files.writeString(net19, TinySegShards.networkConfig().replace("filters = 3", "filters = 19")
+                .replace("name = tinyseg", "name = tinyseg19"));
+        JobConfig cfg = config("predict", "model.file=" + net19, "model.classes=19", "train.epochs=2",
+                "predict.overlay=true", "predict.overlayAlpha=1", "eval.partitions=3");
+        train(cfg, false);
+        JobPlan plan = JobPlan.prepare(cfg, sc.hadoopConfiguration());
+        Path out = Path.of(java.net.URI.create(PredictJob.run(spark, plan)));
+
+        CheckpointStore.Loaded l = new CheckpointStore(tmp.resolve("predict").toUri().toString(), sc.hadoopConfiguration())
+                .newest().orElseThrow();
+        SplitIndex test = plan.split("test", "predict.split");
+        EncodedRows rows = new ShardRowReader(test, sc.hadoopConfiguration(), Task.SEGMENTATION).read(0, (int) test.rows());
+        RowExamples examples = plan.evalExamples();
+        int pixels = examples.targetSize();
+        io.sparkcnn.model.data.ImageCodec codec = new io.sparkcnn.model.data.ImageCodec();
+        int[] palette = io.sparkcnn.model.data.CityscapesLabels.trainIdPalette();
+        try (Network net = new ScoringModel(NetworkConfig.write(plan.network()), l.checkpoint().params(),
+                l.checkpoint().buffers(), 1, BackendChoice.of(cfg)).build(1, -1)) {
+            float[] x = new float[examples.inputSize()], y = new float[pixels], logits = new float[net.outputSize()];
+            for (int i = 0; i < rows.size(); i++) {
+                examples.eval(rows, i, x, 0, y, 0);
+                net.setInput(x, 0);
+                net.forward(false);
+                net.readOutput(logits);
+                String name = rows.keys[i].substring("test/".length()); // scene_<n>_leftImg8bit.png
+                int[] trainIds = codec.decodeGray(Files.readAllBytes(out.resolve("trainIds").resolve(name))).values();
+                int[] labelIds = codec.decodeGray(Files.readAllBytes(out.resolve("labelIds").resolve(name))).values();
+                var overlay = codec.decode(Files.readAllBytes(out.resolve("overlay").resolve(name))).image();
+                assertEquals(pixels, trainIds.length);
+                for (int s = 0; s < pixels; s++) {
+                    int best = 0;
+                    for (int c = 1; c < 19; c++) if (logits[c * pixels + s] > logits[best * pixels + s]) best = c;
+                    assertEquals(best, trainIds[s], name + " pixel " + s);
+                    assertEquals(io.sparkcnn.model.data.CityscapesLabels.labelId(best), labelIds[s], name + " pixel " + s);
+                    assertEquals((palette[best] >> 16) & 0xff, overlay.pixels()[3 * s] & 0xff, name + " overlay red, pixel " + s);
+                }
+                assertEquals(16, overlay.width());
+                assertEquals(16, overlay.height());
+            }
+        }
+        for (String folder : List.of("trainIds", "labelIds", "overlay")) {
+            try (var files = Files.list(out.resolve(folder))) {
+                List<String> names = files.map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".crc")).toList();
+                assertEquals(24, names.size(), folder + ": " + names);
+                assertTrue(names.stream().allMatch(n -> n.matches("scene_\\d+_leftImg8bit\\.png")), folder + ": " + names);
+            }
+        }
+    }
+
+    @Test
     void stoppingAndResumingGivesTheUninterruptedParametersBitForBit() {
         train(config("whole"), false);
         TrainJob.Result stopped = train(config("parts", "train.maxRounds=5"), false);

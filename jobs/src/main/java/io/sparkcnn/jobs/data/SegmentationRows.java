@@ -89,6 +89,9 @@ public final class SegmentationRows implements RowExamples {
         return Example.masked(rows.keys[i], image.channels(), img.height(), img.width(), image.normalised(img), mask);
     }
 
+    /** Row i's image as stored (what an overlay is drawn on). */
+    public RgbImage image(EncodedRows rows, int i) { return image.decode(rows, i); }
+
     /** The 8-bit train-id mask of row i. */
     public GrayImage mask(EncodedRows rows, int i) {
         if (rows.masks[i] == null) throw new BadExampleException(rows.keys[i], "has no mask (shards of a segmentation table need one)");

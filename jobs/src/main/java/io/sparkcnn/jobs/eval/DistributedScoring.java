@@ -3,6 +3,7 @@ package io.sparkcnn.jobs.eval;
 import io.sparkcnn.jobs.data.ClassificationRows;
 import io.sparkcnn.jobs.data.ImageTransform;
 import io.sparkcnn.jobs.data.RowExamples;
+import io.sparkcnn.jobs.data.SegmentationRows;
 import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.jobs.train.TaskResources;
 import io.sparkcnn.model.data.Task;
@@ -187,6 +188,41 @@ public final class DistributedScoring {
                 .add("top_classes", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
                 .add("top_scores", DataTypes.createArrayType(DataTypes.FloatType, false), false);
         return spark.createDataFrame(rows, schema);
+    }
+
+    /**
+     * Segmentation: per image a trainId PNG, a labelId PNG (19 Cityscapes classes) and, when
+     * overlay, a colour overlay, in their folders under out ({@link MaskPredictions}), each
+     * named after the row key. Returns the images written.
+     */
+    public long predictMasks(ScoringModel model, Task kind, int classes, String out, boolean overlay, double alpha) {
+        if (!(examples instanceof SegmentationRows)) {
+            throw new IllegalStateException("mask predictions need segmentation rows, got " + examples.kind());
+        }
+        Broadcast<ScoringModel> bc = sc.broadcast(model);
+        try {
+            SplitIndex idx = index;
+            SegmentationRows tf = (SegmentationRows) examples;
+            int parts = partitions;
+            double heapShare = blockHeapFraction;
+            SerializableConfiguration conf = hadoopConf;
+            List<Long> written = sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, it) -> {
+                Network net = bc.value().build(TaskResources.cpus(), TaskResources.gpuIndex());
+                try {
+                    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(out);
+                    MaskPredictions masks = new MaskPredictions(net, Tasks.forShards(kind, classes), tf,
+                            root.getFileSystem(conf.value()), root, overlay, alpha);
+                    int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), valuesPerRow(tf), net.batch());
+                    EvalRows.forEach(idx, conf.value(), tf, p, parts, block, masks::write);
+                    return List.of(masks.written()).iterator();
+                } finally {
+                    net.close();
+                }
+            }, true).collect();
+            return written.stream().mapToLong(Long::longValue).sum();
+        } finally {
+            bc.destroy();
+        }
     }
 
     private static List<Integer> range(int n) {
