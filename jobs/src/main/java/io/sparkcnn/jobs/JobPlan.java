@@ -17,6 +17,7 @@ import io.sparkcnn.model.task.Tasks;
 import io.sparkcnn.model.task.TrainingTask;
 import io.sparkcnn.model.tensor.Shape;
 import io.sparkcnn.model.zoo.ModelZoo;
+import io.sparkcnn.model.zoo.ZooOptions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -173,10 +174,15 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
                 NetworkSpec s = NetworkConfig.read(java.nio.file.Path.of(file));
                 return s.loss() == null ? s.withLoss(new SoftmaxCrossEntropy()) : s;
             }
-            return ModelZoo.build(cfg.string("model.zoo"), cfg.integer("model.classes"), Shape.of(cfg.ints("model.input")));
+            return ModelZoo.build(cfg.string("model.zoo"), cfg.integer("model.classes"), Shape.of(cfg.ints("model.input")),
+                    zooOptions(cfg));
         } catch (RuntimeException e) {
             throw new ConfigException(networkSetting(cfg), e.getMessage());
         }
+    }
+
+    private static ZooOptions zooOptions(JobConfig cfg) {
+        return new ZooOptions(cfg.integer("model.zooWidth"), cfg.integer("model.zooDepth"), null);
     }
 
     /**
@@ -188,7 +194,8 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         String file = cfg.string("model.file");
         try {
             NetworkSpec s = !file.isEmpty() ? NetworkConfig.read(java.nio.file.Path.of(file))
-                    : ModelZoo.build(cfg.string("model.zoo"), cfg.integer("model.classes"), Shape.of(cfg.ints("model.input")));
+                    : ModelZoo.build(cfg.string("model.zoo"), cfg.integer("model.classes"), Shape.of(cfg.ints("model.input")),
+                            zooOptions(cfg));
             return task.prepare(s);
         } catch (RuntimeException e) {
             throw new ConfigException(networkSetting(cfg), e.getMessage());
