@@ -9,12 +9,15 @@ import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.eval.DistributedScoring;
 import io.sparkcnn.jobs.eval.EvalCounts;
 import io.sparkcnn.jobs.eval.ScoringModel;
+import io.sparkcnn.jobs.eval.SegmentationEvaluation;
 import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.jobs.eval.TaskProgress;
 import io.sparkcnn.jobs.train.BackendChoice;
 import io.sparkcnn.jobs.train.BackendFailedException;
 import io.sparkcnn.model.checkpoint.CheckpointException;
 import io.sparkcnn.model.config.NetworkConfig;
+import io.sparkcnn.model.data.Task;
+import io.sparkcnn.model.task.SegmentationMetrics;
 import io.sparkcnn.model.progress.JobConsole;
 import io.sparkcnn.model.train.Evaluation;
 import org.apache.hadoop.fs.Path;
@@ -44,11 +47,69 @@ public final class EvaluateJob {
 
     /** The same, telling the console its phases and progress. */
     public static Evaluation run(SparkSession spark, JobPlan plan, JobConsole console) {
+        if (plan.task().kind() != Task.CLASSIFICATION) {
+            throw new IllegalStateException("a " + plan.task().kind() + " plan evaluates with runSegmentation, not run");
+        }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CheckpointStore store = new CheckpointStore(plan.config().string("run.dir"), sc.hadoopConfiguration());
         CheckpointStore.Loaded l = chosen(store, plan.config());
         requireNetwork(plan, l);
         return evaluate(spark, plan, store, l.dir(), l.checkpoint().params(), l.checkpoint().buffers(), console);
+    }
+
+    /**
+     * Evaluates a segmentation checkpoint (eval.checkpoint, or the newest): per-class IoU, mean
+     * IoU, category IoU and pixel accuracy over the whole split, with the all-background baseline.
+     */
+    public static SegmentationEvaluation runSegmentation(SparkSession spark, JobPlan plan, JobConsole console) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        CheckpointStore store = new CheckpointStore(plan.config().string("run.dir"), sc.hadoopConfiguration());
+        CheckpointStore.Loaded l = chosen(store, plan.config());
+        requireNetwork(plan, l);
+        return evaluateSegmentation(spark, plan, store, l.dir(), l.checkpoint().params(), l.checkpoint().buffers(), console);
+    }
+
+    /**
+     * The executors fill the task's metrics, one accumulator per partition shipped as longs,
+     * merged on the driver; the table goes to the console, evaluation-&lt;split&gt;.json and
+     * .tsv into checkpointDir.
+     */
+    static SegmentationEvaluation evaluateSegmentation(SparkSession spark, JobPlan plan, CheckpointStore store,
+                                                       Path checkpointDir, float[] params, float[] buffers, JobConsole console) {
+        JobConfig cfg = plan.config();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        String split = cfg.string("data.evalSplit");
+        int partitions = cfg.integer("eval.partitions") > 0 ? cfg.integer("eval.partitions") : cfg.integer("train.workers");
+        ScoringModel model = scoringModel(plan, params, buffers);
+        sc.setJobGroup(cfg.string("run.name") + "-evaluate", cfg.string("run.name") + ": evaluate " + checkpointDir.getName()
+                + " on '" + split + "'", false);
+        try (TaskProgress progress = TaskProgress.start(sc, console, "evaluating")) {
+            SplitIndex rows = plan.split(split, "data.evalSplit");
+            console.phase("evaluating", String.format("%s on split '%s': %,d images in %d partitions", checkpointDir.getName(),
+                    split, rows.rows(), partitions));
+            DistributedScoring scoring = new DistributedScoring(sc, rows, plan.evalExamples(), partitions,
+                    cfg.decimal("eval.blockHeapFraction"));
+            int classes = cfg.integer("model.classes");
+            SegmentationMetrics metrics = (SegmentationMetrics) scoring.evaluate(model, plan.task().kind(), classes);
+            scoring.devices().forEach(console::line);
+            SegmentationEvaluation e = new SegmentationEvaluation(metrics,
+                    SegmentationEvaluation.classNames(plan.manifest().classes(), classes));
+            Path json = new Path(checkpointDir, "evaluation-" + split + ".json");
+            store.writeText(json, JSON.writeValueAsString(e.report(split, checkpointDir.toString())));
+            store.writeText(new Path(checkpointDir, "evaluation-" + split + ".tsv"), e.tsv());
+            console.line(String.format("evaluated %s on '%s': mIoU %.4f, pixel accuracy %.4f over %,d pixels; all-'%s'"
+                            + " baseline mIoU %.4f (%s)", checkpointDir.getName(), split, e.scores().meanIou(),
+                    e.scores().pixelAccuracy(), e.scores().countedPixels(), e.classNames().get(e.baselineClass()),
+                    e.baseline().meanIou(), json));
+            return e;
+        } catch (JsonProcessingException ex) {
+            throw new UncheckedIOException(ex);
+        } catch (Exception ex) { // Spark's job failure is a checked SparkException, thrown undeclared
+            rethrowBackendFailure(ex);
+            throw ex;
+        } finally {
+            sc.clearJobGroup();
+        }
     }
 
     static CheckpointStore.Loaded chosen(CheckpointStore store, JobConfig cfg) {

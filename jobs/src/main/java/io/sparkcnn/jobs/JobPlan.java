@@ -3,15 +3,21 @@ package io.sparkcnn.jobs;
 import io.sparkcnn.jobs.config.ConfigException;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.Augmentation;
+import io.sparkcnn.jobs.data.ClassificationRows;
 import io.sparkcnn.jobs.data.ImageTransform;
+import io.sparkcnn.jobs.data.RowExamples;
+import io.sparkcnn.jobs.data.SegmentationRows;
 import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.model.config.NetworkConfig;
 import io.sparkcnn.model.data.Manifest;
 import io.sparkcnn.model.data.Task;
 import io.sparkcnn.model.graph.NetworkSpec;
 import io.sparkcnn.model.losses.SoftmaxCrossEntropy;
+import io.sparkcnn.model.task.Tasks;
+import io.sparkcnn.model.task.TrainingTask;
 import io.sparkcnn.model.tensor.Shape;
 import io.sparkcnn.model.zoo.ModelZoo;
+import io.sparkcnn.model.zoo.ZooOptions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -19,13 +25,14 @@ import org.apache.hadoop.fs.Path;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Everything a job needs, checked before any Spark work: the manifest and shard lists, the
  * network built from model.* and checked against the data (input channels, class count),
  * normalisation statistics, and a writable run directory. Each failure names the setting.
  */
-public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, NetworkSpec network,
+public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, NetworkSpec network, TrainingTask task,
                       ImageTransform trainTransform, ImageTransform evalTransform) {
 
     /** The plan of evaluate and predict. */
@@ -37,11 +44,9 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
     private static JobPlan prepare(JobConfig cfg, Configuration hadoop, boolean training) {
         String dataRoot = cfg.string("data.path");
         Manifest manifest = readManifest(dataRoot, hadoop);
-        if (manifest.task() != Task.CLASSIFICATION) {
-            throw new ConfigException("data.path", "shards at " + dataRoot + " are for " + manifest.task()
-                    + "; the training jobs train classifiers");
-        }
-        NetworkSpec network = network(cfg);
+        int classes = cfg.integer("model.classes");
+        TrainingTask task = task(manifest, dataRoot, classes);
+        NetworkSpec network = network(cfg, task);
         int[] input = cfg.ints("model.input");
         if (!Arrays.equals(network.input().dims(), input)) {
             throw new ConfigException("model.input", "the network '" + network.name() + "' takes " + network.input()
@@ -51,9 +56,13 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
             throw new ConfigException("model.input", "images need (C, H, W) with C = 1 (gray) or 3 (RGB), got " + Arrays.toString(input));
         }
         Shape out = network.shapes().get(network.outputNode().name());
-        int classes = cfg.integer("model.classes");
-        if (out.channels() != classes || out.rank() != 1) {
+        if (task.kind() == Task.CLASSIFICATION && (out.channels() != classes || out.rank() != 1)) {
             throw new ConfigException("model.classes", "the network's output is " + out + ", not (" + classes + ")");
+        }
+        try {
+            task.checkNetwork(network);
+        } catch (RuntimeException e) {
+            throw new ConfigException(networkSetting(cfg), e.getMessage());
         }
         int dataClasses = manifest.classes() == null ? 0 : manifest.classes().size();
         if (dataClasses > classes) {
@@ -86,10 +95,53 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         } catch (IllegalArgumentException e) {
             throw new ConfigException("data.mean", e.getMessage());
         }
-        JobPlan plan = new JobPlan(cfg, manifest, dataRoot, network, train, eval);
+        JobPlan plan = new JobPlan(cfg, manifest, dataRoot, network, task, train, eval);
+        if (task.kind() == Task.SEGMENTATION) requireSegmentationAugmentation(cfg);
+        plan.trainExamples(); // the task's own settings fail here, before any side effect
         if (training) plan.trainingSplit();
         checkWritable(cfg.string("run.dir"), hadoop); // the first side effect: it creates run.dir
         return plan;
+    }
+
+    /** The training task of the manifest's {@code task}; detection and video have none yet. */
+    private static TrainingTask task(Manifest manifest, String dataRoot, int classes) {
+        try {
+            return Tasks.forShards(manifest.task(), classes);
+        } catch (UnsupportedOperationException e) {
+            throw new ConfigException("data.path", "shards at " + dataRoot + " are for " + manifest.task() + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("model.classes", e.getMessage());
+        }
+    }
+
+    // the image-only augmentations would move the image away from its mask
+    private static void requireSegmentationAugmentation(JobConfig cfg) {
+        if (cfg.bool("augment.randomResizedCrop")) imageOnly("augment.randomResizedCrop");
+        for (String key : List.of("augment.padCrop", "augment.brightness", "augment.contrast", "augment.saturation",
+                "augment.evalResize")) {
+            if (cfg.decimal(key) != 0) imageOnly(key);
+        }
+    }
+
+    private static void imageOnly(String key) {
+        throw new ConfigException(key, "is classification's image-only augmentation; segmentation moves image and"
+                + " mask together: use augment.segmentationScaleMin/Max and augment.horizontalFlip");
+    }
+
+    /** Shard rows -> training examples of the plan's task (augmented; the mask moves with the image). */
+    public RowExamples trainExamples() { return examples(trainTransform); }
+
+    /** Shard rows -> evaluation examples (deterministic: resized to the network input). */
+    public RowExamples evalExamples() { return examples(evalTransform); }
+
+    private RowExamples examples(ImageTransform transform) {
+        int classes = config.integer("model.classes");
+        if (task.kind() == Task.CLASSIFICATION) return new ClassificationRows(transform, classes);
+        double min = config.decimal("augment.segmentationScaleMin"), max = config.decimal("augment.segmentationScaleMax");
+        if (max < min) {
+            throw new ConfigException("augment.segmentationScaleMax", max + " is below augment.segmentationScaleMin " + min);
+        }
+        return new SegmentationRows(transform, classes, network.input().dims(), min, max, config.bool("augment.horizontalFlip"));
     }
 
     /** The training split, checked to hold at least one minibatch per worker. */
@@ -122,11 +174,36 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
                 NetworkSpec s = NetworkConfig.read(java.nio.file.Path.of(file));
                 return s.loss() == null ? s.withLoss(new SoftmaxCrossEntropy()) : s;
             }
-            return ModelZoo.build(cfg.string("model.zoo"), cfg.integer("model.classes"), Shape.of(cfg.ints("model.input")));
+            return ModelZoo.build(cfg.string("model.zoo"), cfg.integer("model.classes"), Shape.of(cfg.ints("model.input")),
+                    zooOptions(cfg));
         } catch (RuntimeException e) {
-            throw new ConfigException(file.isEmpty() ? "model.zoo" : "model.file", e.getMessage());
+            throw new ConfigException(networkSetting(cfg), e.getMessage());
         }
     }
+
+    private static ZooOptions zooOptions(JobConfig cfg) {
+        return new ZooOptions(cfg.integer("model.zooWidth"), cfg.integer("model.zooDepth"), null);
+    }
+
+    /**
+     * The network for the task: classification's as {@link #network(JobConfig)}; others get the
+     * task's loss when the file names none (segmentation: per-pixel, ignore 255).
+     */
+    public static NetworkSpec network(JobConfig cfg, TrainingTask task) {
+        if (task.kind() == Task.CLASSIFICATION) return network(cfg);
+        String file = cfg.string("model.file");
+        try {
+            NetworkSpec s = !file.isEmpty() ? NetworkConfig.read(java.nio.file.Path.of(file))
+                    : ModelZoo.build(cfg.string("model.zoo"), cfg.integer("model.classes"), Shape.of(cfg.ints("model.input")),
+                            zooOptions(cfg));
+            return task.prepare(s);
+        } catch (RuntimeException e) {
+            throw new ConfigException(networkSetting(cfg), e.getMessage());
+        }
+    }
+
+    /** The setting that chose the network: model.file when set, else model.zoo. */
+    static String networkSetting(JobConfig cfg) { return cfg.string("model.file").isEmpty() ? "model.zoo" : "model.file"; }
 
     private static Manifest readManifest(String dataRoot, Configuration hadoop) {
         Path p = new Path(dataRoot, Manifest.FILE_NAME);

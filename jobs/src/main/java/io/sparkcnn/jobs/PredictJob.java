@@ -5,6 +5,8 @@ import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.jobs.eval.DistributedScoring;
 import io.sparkcnn.jobs.eval.TaskProgress;
+import io.sparkcnn.model.data.SegmentationPngs;
+import io.sparkcnn.model.data.Task;
 import io.sparkcnn.model.progress.JobConsole;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -14,7 +16,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The predict job: scores every row of predict.split with a checkpoint and writes Parquet of
  * (key, label, predicted, top_classes, top_scores) to predict.output, or to
- * {@code predictions-<split>} in the checkpoint's directory.
+ * {@code predictions-<split>} in the checkpoint's directory. For segmentation that folder
+ * gets PNG masks instead: {@code trainIds/}, {@code labelIds/} (Cityscapes' 19 classes) and
+ * with predict.overlay {@code overlay/}, one file per image named after its key's stem.
  */
 public final class PredictJob {
     private PredictJob() {}
@@ -41,6 +45,16 @@ public final class PredictJob {
             SplitIndex rows = plan.split(split, "predict.split");
             console.phase("predicting", String.format("%s on split '%s': %,d rows in %d partitions -> %s", l.dir().getName(),
                     split, rows.rows(), partitions, out));
+            if (plan.task().kind() == Task.SEGMENTATION) {
+                DistributedScoring scoring = new DistributedScoring(sc, rows, plan.evalExamples(), partitions,
+                        cfg.decimal("eval.blockHeapFraction"));
+                long n = scoring.predictMasks(EvaluateJob.scoringModel(plan, l.checkpoint().params(), l.checkpoint().buffers()),
+                        plan.task().kind(), cfg.integer("model.classes"), out, cfg.bool("predict.overlay"),
+                        cfg.decimal("predict.overlayAlpha"));
+                console.line(String.format("%,d masks of '%s' written to %s/{%s,%s%s}", n, split, out, SegmentationPngs.TRAIN_IDS,
+                        SegmentationPngs.LABEL_IDS, cfg.bool("predict.overlay") ? "," + SegmentationPngs.OVERLAY : ""));
+                return out;
+            }
             DistributedScoring scoring = new DistributedScoring(sc, rows, plan.evalTransform(),
                     partitions, cfg.decimal("eval.blockHeapFraction"));
             scoring.predict(spark, EvaluateJob.scoringModel(plan, l.checkpoint().params(), l.checkpoint().buffers()),

@@ -4,6 +4,7 @@ import io.sparkcnn.jobs.checkpoint.CheckpointStore;
 import io.sparkcnn.jobs.config.ConfigException;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.SplitIndex;
+import io.sparkcnn.jobs.eval.SegmentationEvaluation;
 import io.sparkcnn.jobs.train.Aggregation;
 import io.sparkcnn.jobs.train.BackendChoice;
 import io.sparkcnn.jobs.train.BackendFailedException;
@@ -21,6 +22,7 @@ import io.sparkcnn.model.checkpoint.Checkpoint;
 import io.sparkcnn.model.checkpoint.CodeVersion;
 import io.sparkcnn.model.progress.JobConsole;
 import io.sparkcnn.model.data.DataVersion;
+import io.sparkcnn.model.data.Task;
 import io.sparkcnn.model.train.Evaluation;
 import io.sparkcnn.model.train.TrainerConfig;
 import org.apache.hadoop.fs.Path;
@@ -42,8 +44,11 @@ import java.util.Optional;
 public final class TrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
-    /** The end of a run: its final state, the last checkpoint, and the evaluation (null when skipped). */
-    public record Result(TrainingState state, Path checkpoint, Evaluation evaluation) {}
+    /**
+     * The end of a run: its final state, the last checkpoint, and the evaluation (null when
+     * skipped): a classifier's in evaluation, a segmentation network's in segmentation.
+     */
+    public record Result(TrainingState state, Path checkpoint, Evaluation evaluation, SegmentationEvaluation segmentation) {}
 
     private TrainJob() {}
 
@@ -78,8 +83,8 @@ public final class TrainJob {
         BackendChoice backend = BackendChoice.of(cfg);
         TrainerConfig trainer = cfg.trainerConfig();
         ModelRecipe recipe = ModelRecipe.of(plan.network(), trainer, batch, backend);
-        TrainingSource source = new ShardSource(train, plan.trainTransform(), cfg.integer("data.shuffleBlockRows"),
-                cfg.integer("model.classes"), new SerializableConfiguration(sc.hadoopConfiguration()));
+        TrainingSource source = new ShardSource(train, plan.trainExamples(), cfg.integer("data.shuffleBlockRows"),
+                new SerializableConfiguration(sc.hadoopConfiguration()));
         DriverSettings settings = new DriverSettings(workers, cfg.integer("train.averagingFrequency"),
                 Aggregation.parse(cfg.string("train.aggregation")), cfg.bool("train.averageOptimizerState"),
                 cfg.integer("train.aggregationDepth"), cfg.integer("train.epochs"), cfg.integer("train.maxRounds"),
@@ -136,10 +141,15 @@ public final class TrainJob {
         LOG.info("finished at round {} (step {}, epoch {}); checkpoint {}", end.round(), end.step(), end.epoch(), last[0]);
 
         Evaluation evaluation = null;
+        SegmentationEvaluation segmentation = null;
         if (cfg.bool("train.evaluateAtEnd") && end.epoch() >= settings.epochs()) {
-            evaluation = EvaluateJob.evaluate(spark, plan, store, last[0], end.params(), end.buffers(), console);
+            if (plan.task().kind() == Task.SEGMENTATION) {
+                segmentation = EvaluateJob.evaluateSegmentation(spark, plan, store, last[0], end.params(), end.buffers(), console);
+            } else {
+                evaluation = EvaluateJob.evaluate(spark, plan, store, last[0], end.params(), end.buffers(), console);
+            }
         }
-        return new Result(end, last[0], evaluation);
+        return new Result(end, last[0], evaluation, segmentation);
     }
 
     /** recordedConfig: the job config with the normalisation made explicit; data: the rows trained on. */

@@ -1,5 +1,6 @@
 package io.sparkcnn.jobs.cli;
 
+import io.sparkcnn.jobs.eval.SegmentationEvaluation;
 import io.sparkcnn.model.train.Evaluation;
 
 /** The lines the commands print for people and scripts. */
@@ -9,5 +10,13 @@ final class Reports {
     static void printEvaluation(String split, Evaluation e) {
         System.out.printf("%s accuracy: %.4f (top-5 %.4f, mean loss %.4f) on %d examples%n", split, e.accuracy(),
                 e.top5Accuracy(), e.meanLoss(), e.count());
+    }
+
+    /** The per-class table, then one line scripts can grep: "<split> mIoU: ..." with the baseline. */
+    static void printSegmentation(String split, SegmentationEvaluation e) {
+        System.out.print(e.text());
+        System.out.printf("%s mIoU: %.4f (pixel accuracy %.4f; all-'%s' baseline mIoU %.4f) on %d pixels%n", split,
+                e.scores().meanIou(), e.scores().pixelAccuracy(), e.classNames().get(e.baselineClass()),
+                e.baseline().meanIou(), e.scores().countedPixels());
     }
 }

@@ -23,6 +23,7 @@ final class TrainCommand extends JobCommand {
         System.out.printf("trained to round %d (step %d, epoch %d); checkpoint %s%n", r.state().round(), r.state().step(),
                 r.state().epoch(), r.checkpoint());
         if (r.evaluation() != null) Reports.printEvaluation(plan.config().string("data.evalSplit"), r.evaluation());
+        if (r.segmentation() != null) Reports.printSegmentation(plan.config().string("data.evalSplit"), r.segmentation());
         return 0;
     }
 }

@@ -53,10 +53,14 @@ public final class JobSettings {
             decimal("augment.brightness", 0, 0, 1, "Color jitter: brightness factor drawn from [1-x, 1+x]."),
             decimal("augment.contrast", 0, 0, 1, "Color jitter: contrast factor drawn from [1-x, 1+x]."),
             decimal("augment.saturation", 0, 0, 1, "Color jitter: saturation factor drawn from [1-x, 1+x]."),
+            decimal("augment.segmentationScaleMin", 1.0, 0.05, 20, "Segmentation: smallest scale of the image and its mask (x the stored size) before the random crop of the network input (padded with the ignore label where the scaled image is smaller); evaluation resizes the whole image to the input."),
+            decimal("augment.segmentationScaleMax", 1.0, 0.05, 20, "Segmentation: largest scale of the paired image+mask augmentation (see augment.segmentationScaleMin)."),
             integer("augment.evalResize", 0, 0, 65536, "Evaluation: shorter side resized to this before the center crop to the input size; 0 resizes straight to the input size."),
 
             // the model
             string("model.zoo", "lenet5", "Zoo network to train (lenet5, resnet18, resnet34, resnet50, ...); ignored when model.file is set."),
+            integer("model.zooWidth", 0, 0, 4096, "Segmentation zoo models (fcn*, unet, deeplab): filters of the first stage, later stages double it; 0 is the model's default."),
+            integer("model.zooDepth", 0, 0, 64, "Segmentation zoo models: FCN convolutions per stage, U-Net levels, DeepLab stride-2 stages; 0 is the model's default."),
             string("model.file", "", "Path of a network HOCON file (the engine's network config format); empty uses model.zoo."),
             ints("model.input", "[1, 28, 28]", "Network input shape (C, H, W); C=1 converts the shards' RGB to gray."),
             integer("model.classes", 10, 2, BIG, "Number of classes of the network's output."),
@@ -88,7 +92,9 @@ public final class JobSettings {
             decimal("eval.blockHeapFraction", 0.1, 0.001, 0.5, "Share of an executor's JVM heap that evaluate and predict fill with one block of decoded rows, split among the executor's task slots; the block's row count follows from it (a whole number of eval.batchSize when one fits)."),
             uri("predict.output", "", "URI of the Parquet written by predict; empty writes predictions-<split> in the checkpoint directory."),
             string("predict.split", "test", "Split predict runs on."),
-            integer("predict.topK", 5, 1, 1000, "Classes (with scores) written per row by predict."));
+            integer("predict.topK", 5, 1, 1000, "Classes (with scores) written per row by predict."),
+            bool("predict.overlay", false, "Segmentation: also write a colour overlay PNG per image (class colours blended over the image) into the overlay folder."),
+            decimal("predict.overlayAlpha", 0.5, 0, 1, "Segmentation: weight of the class colour in the overlay (0 = the image, 1 = the colours)."));
 
     public static final List<Setting> ALL = concat(JOB, trainerSettings());
 

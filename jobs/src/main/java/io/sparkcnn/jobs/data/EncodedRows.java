@@ -12,6 +12,8 @@ public final class EncodedRows {
     public final int[] heights;
     public final int[] widths;
     public final int[] labels;
+    /** Segmentation rows: the PNG mask of train ids; null entries for classification rows. */
+    public final byte[][] masks;
 
     public EncodedRows(long firstRow, int n) {
         this.firstRow = firstRow;
@@ -21,6 +23,7 @@ public final class EncodedRows {
         heights = new int[n];
         widths = new int[n];
         labels = new int[n];
+        masks = new byte[n][];
     }
 
     public int size() { return keys.length; }
@@ -29,6 +32,7 @@ public final class EncodedRows {
     public long bytes() {
         long b = 0;
         for (byte[] im : images) b += im == null ? 0 : im.length;
+        for (byte[] m : masks) b += m == null ? 0 : m.length;
         return b + 64L * keys.length;
     }
 }

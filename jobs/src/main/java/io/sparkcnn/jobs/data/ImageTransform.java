@@ -56,6 +56,20 @@ public final class ImageTransform implements Serializable {
 
     public int inputSize() { return channels * height * width; }
 
+    /** Input channels: 1 (gray) or 3. */
+    public int channels() { return channels; }
+
+    /**
+     * A whole image at its own size as normalised (C, h, w) input floats (gray when C = 1): the
+     * form segmentation's paired transforms crop and scale together with the mask.
+     */
+    public float[] normalised(RgbImage img) {
+        float[] rgb = io.sparkcnn.model.augment.PairedTransform.toPlanes(img);
+        float[] out = new float[channels * img.width() * img.height()];
+        finish(rgb, img.width() * img.height(), out, 0);
+        return out;
+    }
+
     /** A training example: random crop/flip/jitter drawn from exampleSeed. */
     public void train(EncodedRows rows, int i, long exampleSeed, float[] dst, int off) {
         RgbImage img = decode(rows, i);
@@ -95,7 +109,8 @@ public final class ImageTransform implements Serializable {
         finish(sample(img, x0, y0, cw, ch, 0, 0, false), dst, off);
     }
 
-    private RgbImage decode(EncodedRows rows, int i) {
+    /** Row i's image; a payload that does not decode fails naming the row. */
+    public RgbImage decode(EncodedRows rows, int i) {
         if (codec == null) codec = new ImageCodec();
         try {
             return EncodingPolicy.decodePayload(rows.images[i], rows.encodings[i], rows.widths[i], rows.heights[i], codec);
@@ -189,8 +204,9 @@ public final class ImageTransform implements Serializable {
 
     private static float clamp01(float v) { return v < 0 ? 0 : Math.min(v, 1f); }
 
-    private void finish(float[] rgb, float[] dst, int off) {
-        int plane = height * width;
+    private void finish(float[] rgb, float[] dst, int off) { finish(rgb, height * width, dst, off); }
+
+    private void finish(float[] rgb, int plane, float[] dst, int off) {
         if (channels == 1) {
             for (int i = 0; i < plane; i++) dst[off + i] = (gray(rgb, i, plane) - mean[0]) / std[0];
         } else {

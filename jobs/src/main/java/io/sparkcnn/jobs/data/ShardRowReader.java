@@ -1,6 +1,8 @@
 package io.sparkcnn.jobs.data;
 
 import io.sparkcnn.model.data.ShardSchema;
+import io.sparkcnn.model.data.Task;
+import io.sparkcnn.model.task.Example;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.page.PageReadStore;
@@ -26,15 +28,29 @@ import java.util.List;
  * footer row counts (never decoded), and only the columns training needs are read.
  */
 public final class ShardRowReader {
-    private static final List<String> COLUMNS = List.of(ShardSchema.KEY, ShardSchema.IMAGE, ShardSchema.ENCODING,
+    private static final List<String> CLASSIFICATION = List.of(ShardSchema.KEY, ShardSchema.IMAGE, ShardSchema.ENCODING,
             ShardSchema.HEIGHT, ShardSchema.WIDTH, ShardSchema.LABEL);
+    private static final List<String> SEGMENTATION = List.of(ShardSchema.KEY, ShardSchema.IMAGE, ShardSchema.ENCODING,
+            ShardSchema.HEIGHT, ShardSchema.WIDTH, ShardSchema.MASK);
 
     private final SplitIndex index;
     private final Configuration conf;
+    private final boolean masks;
+    private final List<String> columns;
 
-    public ShardRowReader(SplitIndex index, Configuration conf) {
+    /** A reader of classification rows (their label column). */
+    public ShardRowReader(SplitIndex index, Configuration conf) { this(index, conf, Task.CLASSIFICATION); }
+
+    /** A reader of the columns the task trains on: the label, or the mask of segmentation rows. */
+    public ShardRowReader(SplitIndex index, Configuration conf, Task task) {
         this.index = index;
         this.conf = conf;
+        this.masks = switch (task) {
+            case CLASSIFICATION -> false;
+            case SEGMENTATION -> true;
+            default -> throw new IllegalArgumentException("no shard reader for " + task + " rows");
+        };
+        this.columns = masks ? SEGMENTATION : CLASSIFICATION;
     }
 
     /** Split rows [first, first + count). */
@@ -56,7 +72,7 @@ public final class ShardRowReader {
     private void readFile(String uri, long from, int take, EncodedRows out, int at) {
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(uri), conf))) {
             MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
-            MessageType projection = project(fileSchema, uri);
+            MessageType projection = project(fileSchema, columns, uri);
             reader.setRequestedSchema(projection);
             MessageColumnIO io = new ColumnIOFactory().getColumnIO(projection, fileSchema);
             long skip = from;
@@ -82,7 +98,12 @@ public final class ShardRowReader {
                     out.encodings[i] = g.getString(ShardSchema.ENCODING, 0);
                     out.heights[i] = g.getInteger(ShardSchema.HEIGHT, 0);
                     out.widths[i] = g.getInteger(ShardSchema.WIDTH, 0);
-                    out.labels[i] = g.getInteger(ShardSchema.LABEL, 0);
+                    if (masks) {
+                        out.labels[i] = Example.NO_LABEL;
+                        out.masks[i] = g.getBinary(ShardSchema.MASK, 0).getBytes();
+                    } else {
+                        out.labels[i] = g.getInteger(ShardSchema.LABEL, 0);
+                    }
                 }
             }
             if (got != take) {
@@ -94,9 +115,9 @@ public final class ShardRowReader {
         }
     }
 
-    private static MessageType project(MessageType schema, String uri) {
+    private static MessageType project(MessageType schema, List<String> columns, String uri) {
         List<Type> fields = new ArrayList<>();
-        for (String c : COLUMNS) {
+        for (String c : columns) {
             if (!schema.containsField(c)) {
                 throw new IllegalStateException("shard " + uri + " has no column '" + c + "' (columns: " + schema.getFields() + ")");
             }

@@ -1,9 +1,16 @@
 package io.sparkcnn.jobs.eval;
 
+import io.sparkcnn.jobs.data.ClassificationRows;
 import io.sparkcnn.jobs.data.ImageTransform;
+import io.sparkcnn.jobs.data.RowExamples;
+import io.sparkcnn.jobs.data.SegmentationRows;
 import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.jobs.train.TaskResources;
+import io.sparkcnn.model.data.Task;
 import io.sparkcnn.model.graph.Network;
+import io.sparkcnn.model.task.MetricAccumulator;
+import io.sparkcnn.model.task.Tasks;
+import io.sparkcnn.model.task.TrainingTask;
 import io.sparkcnn.model.train.Evaluation;
 import io.sparkcnn.model.train.Evaluator;
 import org.apache.spark.api.java.JavaRDD;
@@ -29,7 +36,7 @@ import java.util.List;
 public final class DistributedScoring {
     private final JavaSparkContext sc;
     private final SplitIndex index;
-    private final ImageTransform transform;
+    private final RowExamples examples;
     private final int partitions;
     private final double blockHeapFraction;
     private final SerializableConfiguration hadoopConf;
@@ -38,9 +45,15 @@ public final class DistributedScoring {
     /** @param blockHeapFraction share of an executor's heap a task's block of decoded rows may take ({@link BlockBudget}) */
     public DistributedScoring(JavaSparkContext sc, SplitIndex index, ImageTransform transform, int partitions,
                               double blockHeapFraction) {
+        this(sc, index, new ClassificationRows(transform, 0), partitions, blockHeapFraction);
+    }
+
+    /** Rows of any task, made into examples by examples (the plan's {@code evalExamples()}). */
+    public DistributedScoring(JavaSparkContext sc, SplitIndex index, RowExamples examples, int partitions,
+                              double blockHeapFraction) {
         this.sc = sc;
         this.index = index;
-        this.transform = transform;
+        this.examples = examples;
         this.partitions = (int) Math.max(1, Math.min(partitions, index.rows()));
         this.blockHeapFraction = blockHeapFraction;
         this.hadoopConf = new SerializableConfiguration(sc.hadoopConfiguration());
@@ -51,7 +64,7 @@ public final class DistributedScoring {
         Broadcast<ScoringModel> bc = sc.broadcast(model);
         try {
             SplitIndex idx = index;
-            ImageTransform tf = transform;
+            RowExamples tf = examples;
             int parts = partitions;
             double heapShare = blockHeapFraction;
             SerializableConfiguration conf = hadoopConf;
@@ -59,7 +72,7 @@ public final class DistributedScoring {
                 Network net = bc.value().build(TaskResources.cpus(), TaskResources.gpuIndex());
                 try {
                     Evaluator evaluator = new Evaluator(net);
-                    int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), tf.inputSize(), net.batch());
+                    int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), valuesPerRow(tf), net.batch());
                     Evaluation[] total = {Evaluation.empty(classes)};
                     EvalRows.forEach(idx, conf.value(), tf, p, parts, block, b ->
                             total[0] = total[0].merge(evaluator.evaluate(b.inputs(), 0, b.labels(), 0, b.labels().length)));
@@ -71,14 +84,78 @@ public final class DistributedScoring {
                 }
             }, true);
             List<EvalCounts> results = counts.collect();
-            java.util.Map<String, List<Integer>> byDevice = new java.util.TreeMap<>();
-            for (EvalCounts c : results) byDevice.computeIfAbsent(c.device(), d -> new ArrayList<>()).add(c.partition());
-            devices = byDevice.entrySet().stream().map(d -> "partitions " + d.getValue().stream().sorted().toList()
-                    + " ran on " + d.getKey()).toList();
+            noteDevices(results.stream().map(c -> java.util.Map.entry(c.device(), c.partition())).toList());
             return EvalCounts.merge(results, classes);
         } finally {
             bc.destroy();
         }
+    }
+
+    /**
+     * The task's metrics of the model on the whole split: each partition fills its own
+     * accumulator and ships {@link MetricAccumulator#toLongs}; the driver merges them in
+     * partition order (for segmentation: one confusion matrix over the whole split).
+     */
+    public MetricAccumulator evaluate(ScoringModel model, Task kind, int classes) {
+        Broadcast<ScoringModel> bc = sc.broadcast(model);
+        try {
+            SplitIndex idx = index;
+            RowExamples tf = examples;
+            int parts = partitions;
+            double heapShare = blockHeapFraction;
+            SerializableConfiguration conf = hadoopConf;
+            List<TaskCounts> results = sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, it) -> {
+                Network net = bc.value().build(TaskResources.cpus(), TaskResources.gpuIndex());
+                try {
+                    TrainingTask task = Tasks.forShards(kind, classes);
+                    MetricAccumulator metrics = task.newMetrics(outputShape(net));
+                    Evaluator evaluator = new Evaluator(net);
+                    int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), valuesPerRow(tf), net.batch());
+                    EvalRows.forEach(idx, conf.value(), tf, p, parts, block, b ->
+                            evaluator.score(metrics, b.inputs(), 0, b.labels(), 0, b.size()));
+                    String device = "executor " + TaskResources.executorId() + " on backend " + net.backend().name() + ": "
+                            + net.backend().deviceDescription();
+                    return List.of(new TaskCounts(p, metrics.toLongs(), device)).iterator();
+                } finally {
+                    net.close();
+                }
+            }, true).collect();
+            noteDevices(results.stream().map(c -> java.util.Map.entry(c.device(), c.partition())).toList());
+            TrainingTask task = Tasks.forShards(kind, classes);
+            io.sparkcnn.model.tensor.Shape out = outputShape(model);
+            MetricAccumulator total = task.newMetrics(out);
+            for (TaskCounts c : results.stream().sorted(java.util.Comparator.comparingInt(TaskCounts::partition)).toList()) {
+                total.merge(task.metricsFromLongs(out, c.state()));
+            }
+            return total;
+        } finally {
+            bc.destroy();
+        }
+    }
+
+    /** One partition's metrics as {@link MetricAccumulator#toLongs}, and where it ran. */
+    record TaskCounts(int partition, long[] state, String device) implements java.io.Serializable {}
+
+    private void noteDevices(List<java.util.Map.Entry<String, Integer>> partitionDevices) {
+        java.util.Map<String, List<Integer>> byDevice = new java.util.TreeMap<>();
+        for (var e : partitionDevices) byDevice.computeIfAbsent(e.getKey(), d -> new ArrayList<>()).add(e.getValue());
+        devices = byDevice.entrySet().stream().map(d -> "partitions " + d.getValue().stream().sorted().toList()
+                + " ran on " + d.getKey()).toList();
+    }
+
+    static io.sparkcnn.model.tensor.Shape outputShape(Network net) {
+        return net.spec().shapes().get(net.spec().outputNode().name());
+    }
+
+    private static io.sparkcnn.model.tensor.Shape outputShape(ScoringModel model) {
+        io.sparkcnn.model.graph.NetworkSpec spec = io.sparkcnn.model.config.NetworkConfig.read(model.networkText(),
+                "the checkpoint's network");
+        return spec.shapes().get(spec.outputNode().name());
+    }
+
+    // the block budget counts input floats (and a mask's targets; a class label is noise beside an image)
+    static int valuesPerRow(RowExamples examples) {
+        return examples.kind() == Task.CLASSIFICATION ? examples.inputSize() : examples.inputSize() + examples.targetSize();
     }
 
     /** Where the last evaluation's partitions ran, a line each. */
@@ -88,7 +165,7 @@ public final class DistributedScoring {
     public Dataset<Row> predict(SparkSession spark, ScoringModel model, int topK) {
         Broadcast<ScoringModel> bc = sc.broadcast(model);
         SplitIndex idx = index;
-        ImageTransform tf = transform;
+        RowExamples tf = examples;
         int parts = partitions;
         double heapShare = blockHeapFraction;
         SerializableConfiguration conf = hadoopConf;
@@ -97,7 +174,7 @@ public final class DistributedScoring {
             List<Row> out = new ArrayList<>();
             try {
                 Predictions predictions = new Predictions(net, topK);
-                int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), tf.inputSize(), net.batch());
+                int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), valuesPerRow(tf), net.batch());
                 EvalRows.forEach(idx, conf.value(), tf, p, parts, block, b -> predictions.score(b, out));
             } finally {
                 net.close();
@@ -111,6 +188,41 @@ public final class DistributedScoring {
                 .add("top_classes", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
                 .add("top_scores", DataTypes.createArrayType(DataTypes.FloatType, false), false);
         return spark.createDataFrame(rows, schema);
+    }
+
+    /**
+     * Segmentation: per image a trainId PNG, a labelId PNG (19 Cityscapes classes) and, when
+     * overlay, a colour overlay, in their folders under out ({@link MaskPredictions}), each
+     * named after the row key. Returns the images written.
+     */
+    public long predictMasks(ScoringModel model, Task kind, int classes, String out, boolean overlay, double alpha) {
+        if (!(examples instanceof SegmentationRows)) {
+            throw new IllegalStateException("mask predictions need segmentation rows, got " + examples.kind());
+        }
+        Broadcast<ScoringModel> bc = sc.broadcast(model);
+        try {
+            SplitIndex idx = index;
+            SegmentationRows tf = (SegmentationRows) examples;
+            int parts = partitions;
+            double heapShare = blockHeapFraction;
+            SerializableConfiguration conf = hadoopConf;
+            List<Long> written = sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, it) -> {
+                Network net = bc.value().build(TaskResources.cpus(), TaskResources.gpuIndex());
+                try {
+                    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(out);
+                    MaskPredictions masks = new MaskPredictions(net, Tasks.forShards(kind, classes), tf,
+                            root.getFileSystem(conf.value()), root, overlay, alpha);
+                    int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), valuesPerRow(tf), net.batch());
+                    EvalRows.forEach(idx, conf.value(), tf, p, parts, block, masks::write);
+                    return List.of(masks.written()).iterator();
+                } finally {
+                    net.close();
+                }
+            }, true).collect();
+            return written.stream().mapToLong(Long::longValue).sum();
+        } finally {
+            bc.destroy();
+        }
     }
 
     private static List<Integer> range(int n) {
@@ -136,7 +248,7 @@ public final class DistributedScoring {
         }
 
         void score(EvalRows.Block b, List<Row> out) {
-            int n = b.labels().length;
+            int n = b.size();
             for (int start = 0; start < n; start += batch) {
                 int rows = Math.min(batch, n - start);
                 System.arraycopy(b.inputs(), start * inputSize, in, 0, rows * inputSize);

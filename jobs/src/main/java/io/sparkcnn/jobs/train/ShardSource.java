@@ -1,8 +1,10 @@
 package io.sparkcnn.jobs.train;
 
+import io.sparkcnn.jobs.data.ClassificationRows;
 import io.sparkcnn.jobs.data.EncodedRows;
 import io.sparkcnn.jobs.data.EpochOrder;
 import io.sparkcnn.jobs.data.ImageTransform;
+import io.sparkcnn.jobs.data.RowExamples;
 import io.sparkcnn.jobs.data.Mix;
 import io.sparkcnn.jobs.data.ShardRowReader;
 import io.sparkcnn.jobs.data.SplitIndex;
@@ -19,19 +21,23 @@ public final class ShardSource implements TrainingSource {
     private static final long serialVersionUID = 1L;
 
     private final SplitIndex index;
-    private final ImageTransform transform;
+    private final RowExamples examples;
     private final int blockRows;
-    private final int classes;
     private final SerializableConfiguration hadoopConf;
     /** Feeds are cached per executor under this run's token: another run's transform never serves this one. */
     private final String runToken = java.util.UUID.randomUUID().toString();
 
+    /** Classification rows through transform; labels outside the model's classes are errors. */
     public ShardSource(SplitIndex index, ImageTransform transform, int blockRows, int classes,
                        SerializableConfiguration hadoopConf) {
+        this(index, new ClassificationRows(transform, classes), blockRows, hadoopConf);
+    }
+
+    /** Rows of any task, made into examples by examples (the plan's {@code trainExamples()}). */
+    public ShardSource(SplitIndex index, RowExamples examples, int blockRows, SerializableConfiguration hadoopConf) {
         this.index = index;
-        this.transform = transform;
+        this.examples = examples;
         this.blockRows = blockRows;
-        this.classes = classes;
         this.hadoopConf = hadoopConf;
     }
 
@@ -65,7 +71,7 @@ public final class ShardSource implements TrainingSource {
             this.chunks = chunks;
             this.batch = batch;
             this.seed = seed;
-            this.reader = new ShardRowReader(index, hadoopConf.value());
+            this.reader = new ShardRowReader(index, hadoopConf.value(), examples.kind());
         }
 
         @Override
@@ -77,7 +83,7 @@ public final class ShardSource implements TrainingSource {
                 orderEpoch = epoch;
                 loadedBlock = -1;
             }
-            int size = transform.inputSize();
+            int size = examples.inputSize(), targetSize = examples.targetSize();
             for (int i = 0; i < batch; i++) {
                 long position = step * batch + i;
                 int visit = order.visitOf(position);
@@ -89,13 +95,7 @@ public final class ShardSource implements TrainingSource {
                 }
                 int r = rowOrder[(int) (position - order.visitStart(visit))];
                 long splitRow = rows.firstRow + r;
-                transform.train(rows, r, Mix.mix(Mix.mix(seed, epoch), splitRow), inputs, i * size);
-                int label = rows.labels[r];
-                if (label < 0 || label >= classes) {
-                    throw new IllegalStateException("row " + rows.keys[r] + " has label " + label + ", outside the model's "
-                            + classes + " classes (model.classes)");
-                }
-                targets[i] = label;
+                examples.train(rows, r, Mix.mix(Mix.mix(seed, epoch), splitRow), inputs, i * size, targets, i * targetSize);
             }
         }
 
