@@ -99,6 +99,8 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         if (task.kind() == Task.SEGMENTATION) requireSegmentationAugmentation(cfg);
         plan.trainExamples(); // the task's own settings fail here, before any side effect
         if (training) plan.trainingSplit();
+        if (training) checkBatchFits(network, cfg, "train.batchSizePerWorker");
+        if (!training || cfg.bool("train.evaluateAtEnd")) checkBatchFits(network, cfg, "eval.batchSize");
         checkWritable(cfg.string("run.dir"), hadoop); // the first side effect: it creates run.dir
         return plan;
     }
@@ -142,6 +144,17 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
             throw new ConfigException("augment.segmentationScaleMax", max + " is below augment.segmentationScaleMin " + min);
         }
         return new SegmentationRows(transform, classes, network.input().dims(), min, max, config.bool("augment.horizontalFlip"));
+    }
+
+    /** A replica's arenas at this batch must fit Java arrays: checked by planning, before Spark starts. */
+    private static void checkBatchFits(NetworkSpec network, JobConfig cfg, String batchSetting) {
+        int batch = cfg.integer(batchSetting);
+        try {
+            io.sparkcnn.model.graph.Network.checkFits(network, batch);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(batchSetting, "batch " + batch + " of '" + network.name() + "' at " + network.input()
+                    + ": " + e.getMessage() + " (docs/jobs.md, Memory)");
+        }
     }
 
     /** The training split, checked to hold at least one minibatch per worker. */

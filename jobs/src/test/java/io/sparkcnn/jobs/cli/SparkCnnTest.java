@@ -83,20 +83,53 @@ class SparkCnnTest {
     @Test
     void aBatchTooLargeForTheSplitIsRefusedBeforeTheRunDirectoryExists(@TempDir Path tmp) throws IOException {
         // a manifest is all the plan reads: 10 training rows, and 2 workers x batch 8 need 16
-        Path data = tmp.resolve("data");
-        Files.createDirectories(data);
-        Manifest m = new Manifest(Manifest.FORMAT_VERSION, "tiny", Task.CLASSIFICATION, "2026-01-01T00:00:00Z", 0, 1,
-                Map.of(), Map.of(0, "a", 1, "b"), Map.of("train", new Manifest.SplitCounts(10, Map.of())),
-                Map.of("train", new Manifest.ChannelStats(new double[] {0.5}, new double[] {0.2}, 1)),
-                List.of(new Manifest.Shard("split=train/part-0.parquet", "train", 10, 100, "-")), List.of(), null);
-        try (OutputStream out = Files.newOutputStream(data.resolve(Manifest.FILE_NAME))) {
-            m.write(out);
-        }
+        Path data = tinyManifest(tmp, 10, 1);
         Path runDir = tmp.resolve("run");
         String[] r = run("train", "-s", "run.dir=" + runDir.toUri(), "-s", "data.path=" + data.toUri(),
                 "-s", "model.classes=2", "-s", "train.workers=2", "-s", "train.batchSizePerWorker=8");
         assertEquals(Integer.toString(SparkCnn.CONFIG_ERROR), r[0], r[2]);
         assertTrue(r[2].contains("train.batchSizePerWorker") && r[2].contains("needs at least 16"), r[2]);
         assertFalse(Files.exists(runDir), "the refused run left " + runDir);
+    }
+
+    @Test
+    void aBatchWhoseActivationsNoArrayHoldsIsRefusedBeforeTheRunDirectoryExists(@TempDir Path tmp) throws IOException {
+        // ResNet-50 at 224 pixels: 302 MB of activations per example, at most 28 per replica
+        Path data = tinyManifest(tmp, 1000, 3);
+        Path runDir = tmp.resolve("run");
+        String[] common = {"-s", "run.dir=" + runDir.toUri(), "-s", "data.path=" + data.toUri(), "-s", "model.zoo=resnet50",
+                "-s", "model.input=[3,224,224]", "-s", "model.classes=2", "-s", "train.workers=2"};
+        String[] train = run(concat(new String[] {"train"}, common, new String[] {"-s", "train.batchSizePerWorker=32"}));
+        assertEquals(Integer.toString(SparkCnn.CONFIG_ERROR), train[0], train[2]);
+        assertTrue(train[2].contains("train.batchSizePerWorker") && train[2].contains("use a smaller batch"), train[2]);
+        String[] eval = run(concat(new String[] {"train"}, common, new String[] {"-s", "train.batchSizePerWorker=16",
+                "-s", "eval.batchSize=100"}));
+        assertEquals(Integer.toString(SparkCnn.CONFIG_ERROR), eval[0], eval[2]);
+        assertTrue(eval[2].contains("eval.batchSize") && eval[2].contains("use a smaller batch"), eval[2]);
+        assertFalse(Files.exists(runDir), "the refused run left " + runDir);
+    }
+
+    private static String[] concat(String[]... parts) {
+        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    }
+
+    /** A manifest with a train split of this many rows and channels: all the plan reads. */
+    private static Path tinyManifest(Path tmp, long rows, int channels) throws IOException {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        Manifest m = new Manifest(Manifest.FORMAT_VERSION, "tiny", Task.CLASSIFICATION, "2026-01-01T00:00:00Z", 0, 1,
+                Map.of(), Map.of(0, "a", 1, "b"), Map.of("train", new Manifest.SplitCounts(rows, Map.of())),
+                Map.of("train", new Manifest.ChannelStats(new double[channels], filled(channels, 0.2), 1)),
+                List.of(new Manifest.Shard("split=train/part-0.parquet", "train", rows, 100, "-")), List.of(), null);
+        try (OutputStream out = Files.newOutputStream(data.resolve(Manifest.FILE_NAME))) {
+            m.write(out);
+        }
+        return data;
+    }
+
+    private static double[] filled(int n, double v) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, v);
+        return a;
     }
 }
