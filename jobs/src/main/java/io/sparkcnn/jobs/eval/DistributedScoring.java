@@ -233,35 +233,23 @@ public final class DistributedScoring {
 
     /** Forward passes in the network's batch (the last one padded) and the top-k of each softmax. */
     private static final class Predictions {
-        private final Network net;
-        private final int batch, inputSize, classes, k;
-        private final float[] in, logits;
+        private final InferenceBatches batches;
+        private final int classes, k;
 
         Predictions(Network net, int topK) {
-            this.net = net;
-            this.batch = net.batch();
-            this.inputSize = net.inputSize();
+            this.batches = new InferenceBatches(net);
             this.classes = net.outputSize();
             this.k = Math.min(topK, classes);
-            this.in = new float[batch * inputSize];
-            this.logits = new float[batch * classes];
         }
 
         void score(EvalRows.Block b, List<Row> out) {
-            int n = b.size();
-            for (int start = 0; start < n; start += batch) {
-                int rows = Math.min(batch, n - start);
-                System.arraycopy(b.inputs(), start * inputSize, in, 0, rows * inputSize);
-                java.util.Arrays.fill(in, rows * inputSize, in.length, 0f);
-                net.setInput(in, 0);
-                net.forward(false);
-                net.readOutput(logits);
-                for (int i = 0; i < rows; i++) out.add(row(b, start + i, i));
-            }
+            batches.run(b, (start, rows, logits) -> {
+                for (int i = 0; i < rows; i++) out.add(row(b, start + i, i, logits));
+            });
         }
 
         // logits (C) of example i -> softmax in double, then the k best, best first
-        private Row row(EvalRows.Block b, int example, int i) {
+        private Row row(EvalRows.Block b, int example, int i, float[] logits) {
             int base = i * classes;
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) max = Math.max(max, logits[base + c]);

@@ -26,7 +26,7 @@ import java.io.UncheckedIOException;
  * the row key's file stem and written complete-or-absent ({@link CompleteFiles}).
  */
 final class MaskPredictions {
-    private final Network net;
+    private final InferenceBatches batches;
     private final TrainingTask task;
     private final SegmentationRows examples;
     private final Shape output;
@@ -34,14 +34,13 @@ final class MaskPredictions {
     private final Path root;
     private final boolean overlay;
     private final double alpha;
-    private final int batch, inputSize, classes;
-    private final float[] in, logits;
+    private final int classes;
     private final int[] predicted;
     private long written;
 
     MaskPredictions(Network net, TrainingTask task, SegmentationRows examples, FileSystem fs, Path root, boolean overlay,
                     double alpha) {
-        this.net = net;
+        this.batches = new InferenceBatches(net);
         this.task = task;
         this.examples = examples;
         this.output = DistributedScoring.outputShape(net);
@@ -49,28 +48,17 @@ final class MaskPredictions {
         this.root = root;
         this.overlay = overlay;
         this.alpha = alpha;
-        this.batch = net.batch();
-        this.inputSize = net.inputSize();
         this.classes = output.channels();
-        this.in = new float[batch * inputSize];
-        this.logits = new float[batch * net.outputSize()];
-        this.predicted = new int[batch * task.predictionSize(output)];
+        this.predicted = new int[net.batch() * task.predictionSize(output)];
     }
 
     long written() { return written; }
 
     void write(EvalRows.Block b) {
-        int n = b.size();
-        for (int start = 0; start < n; start += batch) {
-            int rows = Math.min(batch, n - start);
-            System.arraycopy(b.inputs(), start * inputSize, in, 0, rows * inputSize);
-            java.util.Arrays.fill(in, rows * inputSize, in.length, 0f);
-            net.setInput(in, 0);
-            net.forward(false);
-            net.readOutput(logits);
+        batches.run(b, (start, rows, logits) -> {
             task.predict(output, logits, 0, rows, predicted, 0);
             for (int i = 0; i < rows; i++) write(b.rows(), start + i, i);
-        }
+        });
     }
 
     private void write(EncodedRows rows, int row, int i) {
