@@ -2,11 +2,15 @@ package io.sparkcnn.tests;
 
 import io.sparkcnn.jobs.EvaluateJob;
 import io.sparkcnn.jobs.JobPlan;
+import io.sparkcnn.jobs.PredictJob;
 import io.sparkcnn.jobs.SharedSpark;
+import io.sparkcnn.jobs.TinySegShards;
 import io.sparkcnn.jobs.TinyShards;
 import io.sparkcnn.jobs.TrainJob;
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.eval.SegmentationEvaluation;
+import io.sparkcnn.model.progress.JobConsole;
 import io.sparkcnn.model.train.Evaluation;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,7 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Shards, checkpoints, resume and evaluation on real HDFS (a MiniDFSCluster in this JVM). */
+/**
+ * Shards, checkpoints, resume, evaluation and (for segmentation) predicted PNGs on real HDFS (a
+ * MiniDFSCluster in this JVM).
+ */
 class HdfsTrainingTest extends SharedSpark {
     @TempDir
     static java.nio.file.Path base;
@@ -100,5 +107,52 @@ class HdfsTrainingTest extends SharedSpark {
         assertEquals(96, e.count());
         assertEquals(whole.evaluation().correct(), e.correct());
         assertTrue(e.accuracy() > 0.7, "accuracy " + e.accuracy());
+    }
+
+    private JobConfig segmentationConfig(String run, String... more) throws Exception {
+        java.nio.file.Path local = base.resolve("tinyseg.conf");
+        if (!java.nio.file.Files.exists(local)) java.nio.file.Files.writeString(local, TinySegShards.networkConfig());
+        List<String> o = new ArrayList<>(List.of(
+                "run.dir=" + uri + "/runs/" + run, "data.path=" + uri + "/shards/tinyseg", "model.file=" + local,
+                "model.input=[3, 16, 16]", "model.classes=3", "train.workers=2", "train.batchSizePerWorker=8",
+                "train.averagingFrequency=2", "train.epochs=4", "train.checkpointEvery=3", "train.keepCheckpoints=2",
+                "trainer.learningRate=0.1", "trainer.momentum=0.9", "backend.kind=cpu", "data.shuffleBlockRows=16",
+                "augment.horizontalFlip=true", "augment.segmentationScaleMin=0.8", "augment.segmentationScaleMax=1.25",
+                "eval.batchSize=16", "train.progress=off"));
+        o.addAll(List.of(more));
+        return JobConfig.load(null, o);
+    }
+
+    @Test
+    void segmentationTrainsResumesEvaluatesAndPredictsOnHdfs() throws Exception {
+        TinySegShards.write(spark, uri + "/shards/tinyseg", 96, 24);
+        // 96 rows / (2 x 8) = 6 minibatches per epoch, k = 2: 3 rounds per epoch, 12 in all
+        TrainJob.Result whole = train(segmentationConfig("seg-whole"), false);
+        assertEquals(12, whole.state().round());
+        assertTrue(hdfs.exists(new Path(whole.checkpoint(), "evaluation-test.json")));
+        assertTrue(hdfs.exists(new Path(whole.checkpoint(), "evaluation-test.tsv")));
+
+        TrainJob.Result first = train(segmentationConfig("seg-parts", "train.maxRounds=5"), false);
+        assertEquals(5, first.state().round());
+        TrainJob.Result rest = train(segmentationConfig("seg-parts"), true);
+        assertEquals(12, rest.state().round());
+        assertArrayEquals(store("seg-whole").newest().orElseThrow().checkpoint().params(),
+                store("seg-parts").newest().orElseThrow().checkpoint().params());
+
+        SegmentationEvaluation e = EvaluateJob.runSegmentation(spark,
+                JobPlan.prepare(segmentationConfig("seg-parts"), sc.hadoopConfiguration()), JobConsole.stderr("evaluate"));
+        assertEquals(whole.segmentation().confusion(), e.confusion());
+        assertTrue(e.scores().meanIou() > e.baseline().meanIou() + 0.3, e.text());
+
+        String out = PredictJob.run(spark, JobPlan.prepare(segmentationConfig("seg-parts"), sc.hadoopConfiguration()));
+        assertTrue(out.startsWith("hdfs://"), out);
+        long pngs = 0;
+        for (var st : hdfs.listStatus(new Path(out, "trainIds"))) {
+            String name = st.getPath().getName();
+            assertTrue(name.matches("scene_\\d+_leftImg8bit\\.png"), "only complete PNGs under trainIds/: " + name);
+            assertTrue(st.getLen() > 0, name);
+            pngs++;
+        }
+        assertEquals(24, pngs);
     }
 }

@@ -1,6 +1,7 @@
 package io.sparkcnn.tests;
 
 import io.sparkcnn.jobs.SharedSpark;
+import io.sparkcnn.jobs.TinySegShards;
 import io.sparkcnn.jobs.TinyShards;
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
 import org.junit.jupiter.api.AfterAll;
@@ -28,21 +29,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * workers as separate JVMs, from deploy/local/cluster.sh): it trains with one executor JVM per
  * worker, and when an executor JVM is killed while it runs a round's task, the task is re-run
  * (its second attempt is recorded in the round's metrics) and the job finishes with the same
- * final parameters as the fault-free run.
+ * final parameters as the fault-free run. A segmentation run with summed gradients, stopped and
+ * resumed by a second spark-submit, ends with the parameters of an uninterrupted run on the cluster.
  */
 class StandaloneClusterTest extends SharedSpark {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path tmp;
     private LocalStandaloneCluster cluster;
-    private String shards;
-    private Path network;
+    private String shards, segShards;
+    private Path network, segNetwork;
 
     @BeforeAll
     void startCluster() throws Exception {
         shards = TinyShards.write(spark, tmp.resolve("shards").toUri().toString(), 640, 64);
         network = tmp.resolve("tinycnn.conf");
         Files.writeString(network, NETWORK);
+        segShards = TinySegShards.write(spark, tmp.resolve("seg-shards").toUri().toString(), 96, 24);
+        segNetwork = tmp.resolve("tinyseg.conf");
+        Files.writeString(segNetwork, TinySegShards.networkConfig());
         cluster = LocalStandaloneCluster.start(tmp);
     }
 
@@ -177,5 +182,44 @@ class StandaloneClusterTest extends SharedSpark {
         assertTrue(attempts.stream().flatMap(List::stream).anyMatch(a -> a > 0),
                 "no second task attempt recorded after executor " + victim + " was killed: " + attempts);
         assertArrayEquals(finalParams("clean"), finalParams("faulty"));
+    }
+
+    private List<String> segmentationSettings(String run) {
+        return List.of("run.dir=" + tmp.resolve(run).toUri(), "data.path=" + segShards, "model.file=" + segNetwork,
+                "model.input=[3, 16, 16]", "model.classes=3", "train.workers=2", "train.batchSizePerWorker=8",
+                "train.aggregation=gradients", "train.epochs=3", "train.checkpointEvery=4", "trainer.learningRate=0.1",
+                "trainer.momentum=0.9", "backend.kind=cpu", "backend.threads=1", "data.shuffleBlockRows=16",
+                "augment.horizontalFlip=true", "augment.segmentationScaleMin=0.8", "augment.segmentationScaleMax=1.25",
+                "train.evaluateAtEnd=false", "train.progress=off");
+    }
+
+    private static List<String> submitArgs(List<String> settings, String... more) {
+        List<String> a = new ArrayList<>(List.of(more));
+        for (String s : settings) {
+            a.add("--set");
+            a.add(s);
+        }
+        return a;
+    }
+
+    @Test
+    void segmentationStoppedAndResumedOnTheClusterEndsWithTheParametersOfAnUninterruptedRun() throws Exception {
+        Path wholeLog = tmp.resolve("seg-whole.log");
+        awaitSuccess(cluster.submit(wholeLog, submitArgs(segmentationSettings("seg-whole"), "train")), wholeLog);
+        // 96 rows / (2 x 8) = 6 steps per epoch, 18 in all; the first submit stops after 7
+        Path firstLog = tmp.resolve("seg-first.log");
+        List<String> stop = new ArrayList<>(segmentationSettings("seg-parts"));
+        stop.add("train.maxRounds=7");
+        awaitSuccess(cluster.submit(firstLog, submitArgs(stop, "train")), firstLog);
+        Path restLog = tmp.resolve("seg-rest.log");
+        awaitSuccess(cluster.submit(restLog, submitArgs(segmentationSettings("seg-parts"), "train", "--resume")), restLog);
+
+        List<String> first = Files.readAllLines(tmp.resolve("seg-parts/metrics/rounds-000000000001.jsonl"));
+        assertEquals(7, first.size());
+        assertTrue(first.get(0).contains("\"executor\":\"0\"") && first.get(0).contains("\"executor\":\"1\""),
+                "two executor JVMs trained: " + first.get(0));
+        assertEquals(11, Files.readAllLines(tmp.resolve("seg-parts/metrics/rounds-000000000008.jsonl")).size(),
+                "the resumed submit ran rounds 8 to 18");
+        assertArrayEquals(finalParams("seg-whole"), finalParams("seg-parts"));
     }
 }
