@@ -2,21 +2,14 @@ package io.sparkcnn.jobs;
 
 import io.sparkcnn.model.data.GrayImage;
 import io.sparkcnn.model.data.ImageCodec;
-import io.sparkcnn.model.data.Manifest;
 import io.sparkcnn.model.data.ShardSchema;
 import io.sparkcnn.model.data.Task;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +17,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A small learnable segmentation dataset written as data-prep writes segmentation shards:
- * raw RGB 16x16 images and 8-bit PNG masks of train ids (the mask column), a manifest of
+ * A small learnable segmentation dataset written as data-prep writes segmentation shards
+ * ({@link TestShardTable}): raw RGB 16x16 images and 8-bit PNG masks of train ids (the mask column), a manifest of
  * task segmentation. Each scene is a mid-gray noisy background (class 0) with a bright
  * rectangle (class 1) and a dark one (class 2), each ringed by one pixel of ignore (255).
  */
@@ -41,47 +34,19 @@ public final class TinySegShards {
 
     /** badRow >= 0: that train row's mask is one pixel narrower than its image. */
     public static String write(SparkSession spark, String root, int trainRows, int testRows, int badRow) throws IOException {
-        StructType schema = new StructType()
-                .add(ShardSchema.KEY, DataTypes.StringType, false)
-                .add(ShardSchema.SPLIT, DataTypes.StringType, false)
-                .add(ShardSchema.IMAGE, DataTypes.BinaryType, false)
-                .add(ShardSchema.ENCODING, DataTypes.StringType, false)
-                .add(ShardSchema.HEIGHT, DataTypes.IntegerType, false)
-                .add(ShardSchema.WIDTH, DataTypes.IntegerType, false)
-                .add(ShardSchema.CHANNELS, DataTypes.IntegerType, false)
-                .add(ShardSchema.MASK, DataTypes.BinaryType, false);
-        List<Manifest.Shard> shards = new ArrayList<>();
-        Map<String, Manifest.SplitCounts> splits = new LinkedHashMap<>();
+        Map<String, List<Row>> rows = new LinkedHashMap<>();
         for (String split : List.of("train", "test")) {
             int n = split.equals("train") ? trainRows : testRows;
-            List<Row> rows = new ArrayList<>();
-            for (int i = 0; i < n; i++) rows.add(row(split, i, split.equals("train") && i == badRow));
-            String dir = root + "/split=" + split;
-            spark.createDataFrame(rows, schema).repartition(2, functions.col(ShardSchema.KEY))
-                    .write().mode("overwrite").parquet(dir);
-            Path p = new Path(dir);
-            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            for (FileStatus st : fs.listStatus(p)) {
-                String name = st.getPath().getName();
-                if (!name.endsWith(".parquet")) continue;
-                long count = spark.read().parquet(st.getPath().toString()).count();
-                shards.add(new Manifest.Shard("split=" + split + "/" + name, split, count, st.getLen(), "-"));
-            }
-            splits.put(split, new Manifest.SplitCounts(n, Map.of()));
+            List<Row> r = new ArrayList<>();
+            for (int i = 0; i < n; i++) r.add(row(split, i, split.equals("train") && i == badRow));
+            rows.put(split, r);
         }
         Map<Integer, String> classes = new LinkedHashMap<>();
         classes.put(0, "background");
         classes.put(1, "bright");
         classes.put(2, "dark");
-        Map<String, Manifest.ChannelStats> stats = Map.of("train",
-                new Manifest.ChannelStats(new double[] {0.45, 0.45, 0.45}, new double[] {0.25, 0.25, 0.25}, 1));
-        Manifest m = new Manifest(Manifest.FORMAT_VERSION, "tinyseg", Task.SEGMENTATION, "2026-01-01T00:00:00Z", 0, 1,
-                Map.of(), classes, splits, stats, shards, List.of(), null);
-        Path manifest = new Path(root, Manifest.FILE_NAME);
-        try (OutputStream out = manifest.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(manifest, true)) {
-            m.write(out);
-        }
-        return root;
+        return TestShardTable.write(spark, root, TestShardTable.imageSchema(ShardSchema.MASK, DataTypes.BinaryType),
+                rows, 2, "tinyseg", Task.SEGMENTATION, classes, 0.45, 0.25);
     }
 
     /** The train ids of scene (split, i), row-major SIZE x SIZE. */

@@ -30,8 +30,8 @@ import java.util.List;
 /**
  * Evaluation and prediction spread over P partitions of a split: the model goes out once as
  * a broadcast, each task scores its contiguous range of rows with the deterministic
- * evaluation transform, a block at a time sized to a share of the executor's heap, and only counts (evaluate) or one small row per example (predict)
- * come back.
+ * evaluation transform, a block at a time sized to a share of the executor's heap, and only
+ * counts (evaluate), one small row per example (predict) or a count of written files come back.
  */
 public final class DistributedScoring {
     private final JavaSparkContext sc;
@@ -59,36 +59,69 @@ public final class DistributedScoring {
         this.hadoopConf = new SerializableConfiguration(sc.hadoopConfiguration());
     }
 
-    /** Top-1, top-5, mean loss and the confusion matrix of the model on the whole split. */
-    public Evaluation evaluate(ScoringModel model, int classes) {
+    /**
+     * What one task does with its network and its partition's blocks; what it returns goes back
+     * to the driver. Serializable: Spark ships it inside the task's closure.
+     */
+    @FunctionalInterface
+    interface PartitionScorer<T> extends java.io.Serializable {
+        T score(int partition, Network net, PartitionBlocks blocks) throws Exception;
+    }
+
+    /** The blocks of one partition, each decoded with the evaluation transform ({@link EvalRows}). */
+    @FunctionalInterface
+    interface PartitionBlocks {
+        void forEach(java.util.function.Consumer<EvalRows.Block> sink);
+    }
+
+    /**
+     * One element per partition, in partition order: each task builds the broadcast model into a
+     * network, walks its rows a block at a time (blocks sized to the task's share of the heap)
+     * and closes the network whatever happens. Lazy, like any RDD.
+     */
+    private <T> JavaRDD<T> perPartition(Broadcast<ScoringModel> bc, PartitionScorer<T> scorer) {
+        SplitIndex idx = index;
+        RowExamples tf = examples;
+        int parts = partitions;
+        double heapShare = blockHeapFraction;
+        SerializableConfiguration conf = hadoopConf;
+        return sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, it) -> {
+            Network net = bc.value().build(TaskResources.cpus(), TaskResources.gpuIndex());
+            try {
+                int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), valuesPerRow(tf), net.batch());
+                PartitionBlocks blocks = sink -> EvalRows.forEach(idx, conf.value(), tf, p, parts, block, sink);
+                return List.of(scorer.score(p, net, blocks)).iterator();
+            } finally {
+                net.close();
+            }
+        }, true);
+    }
+
+    /** {@link #perPartition} run at once, the broadcast destroyed after. */
+    private <T> List<T> collectPerPartition(ScoringModel model, PartitionScorer<T> scorer) {
         Broadcast<ScoringModel> bc = sc.broadcast(model);
         try {
-            SplitIndex idx = index;
-            RowExamples tf = examples;
-            int parts = partitions;
-            double heapShare = blockHeapFraction;
-            SerializableConfiguration conf = hadoopConf;
-            JavaRDD<EvalCounts> counts = sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, it) -> {
-                Network net = bc.value().build(TaskResources.cpus(), TaskResources.gpuIndex());
-                try {
-                    Evaluator evaluator = new Evaluator(net);
-                    int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), valuesPerRow(tf), net.batch());
-                    Evaluation[] total = {Evaluation.empty(classes)};
-                    EvalRows.forEach(idx, conf.value(), tf, p, parts, block, b ->
-                            total[0] = total[0].merge(evaluator.evaluate(b.inputs(), 0, b.labels(), 0, b.labels().length)));
-                    String device = "executor " + TaskResources.executorId() + " on backend " + net.backend().name() + ": "
-                            + net.backend().deviceDescription();
-                    return List.of(EvalCounts.of(p, total[0], device)).iterator();
-                } finally {
-                    net.close();
-                }
-            }, true);
-            List<EvalCounts> results = counts.collect();
-            noteDevices(results.stream().map(c -> java.util.Map.entry(c.device(), c.partition())).toList());
-            return EvalCounts.merge(results, classes);
+            return perPartition(bc, scorer).collect();
         } finally {
             bc.destroy();
         }
+    }
+
+    private static String device(Network net) {
+        return "executor " + TaskResources.executorId() + " on backend " + net.backend().name() + ": "
+                + net.backend().deviceDescription();
+    }
+
+    /** Top-1, top-5, mean loss and the confusion matrix of the model on the whole split. */
+    public Evaluation evaluate(ScoringModel model, int classes) {
+        List<EvalCounts> results = collectPerPartition(model, (p, net, blocks) -> {
+            Evaluator evaluator = new Evaluator(net);
+            Evaluation[] total = {Evaluation.empty(classes)};
+            blocks.forEach(b -> total[0] = total[0].merge(evaluator.evaluate(b.inputs(), 0, b.labels(), 0, b.labels().length)));
+            return EvalCounts.of(p, total[0], device(net));
+        });
+        noteDevices(results.stream().map(c -> java.util.Map.entry(c.device(), c.partition())).toList());
+        return EvalCounts.merge(results, classes);
     }
 
     /**
@@ -97,40 +130,20 @@ public final class DistributedScoring {
      * partition order (for segmentation: one confusion matrix over the whole split).
      */
     public MetricAccumulator evaluate(ScoringModel model, Task kind, int classes) {
-        Broadcast<ScoringModel> bc = sc.broadcast(model);
-        try {
-            SplitIndex idx = index;
-            RowExamples tf = examples;
-            int parts = partitions;
-            double heapShare = blockHeapFraction;
-            SerializableConfiguration conf = hadoopConf;
-            List<TaskCounts> results = sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, it) -> {
-                Network net = bc.value().build(TaskResources.cpus(), TaskResources.gpuIndex());
-                try {
-                    TrainingTask task = Tasks.forShards(kind, classes);
-                    MetricAccumulator metrics = task.newMetrics(outputShape(net));
-                    Evaluator evaluator = new Evaluator(net);
-                    int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), valuesPerRow(tf), net.batch());
-                    EvalRows.forEach(idx, conf.value(), tf, p, parts, block, b ->
-                            evaluator.score(metrics, b.inputs(), 0, b.labels(), 0, b.size()));
-                    String device = "executor " + TaskResources.executorId() + " on backend " + net.backend().name() + ": "
-                            + net.backend().deviceDescription();
-                    return List.of(new TaskCounts(p, metrics.toLongs(), device)).iterator();
-                } finally {
-                    net.close();
-                }
-            }, true).collect();
-            noteDevices(results.stream().map(c -> java.util.Map.entry(c.device(), c.partition())).toList());
-            TrainingTask task = Tasks.forShards(kind, classes);
-            io.sparkcnn.model.tensor.Shape out = outputShape(model);
-            MetricAccumulator total = task.newMetrics(out);
-            for (TaskCounts c : results.stream().sorted(java.util.Comparator.comparingInt(TaskCounts::partition)).toList()) {
-                total.merge(task.metricsFromLongs(out, c.state()));
-            }
-            return total;
-        } finally {
-            bc.destroy();
+        List<TaskCounts> results = collectPerPartition(model, (p, net, blocks) -> {
+            MetricAccumulator metrics = Tasks.forShards(kind, classes).newMetrics(outputShape(net));
+            Evaluator evaluator = new Evaluator(net);
+            blocks.forEach(b -> evaluator.score(metrics, b.inputs(), 0, b.labels(), 0, b.size()));
+            return new TaskCounts(p, metrics.toLongs(), device(net));
+        });
+        noteDevices(results.stream().map(c -> java.util.Map.entry(c.device(), c.partition())).toList());
+        TrainingTask task = Tasks.forShards(kind, classes);
+        io.sparkcnn.model.tensor.Shape out = outputShape(model);
+        MetricAccumulator total = task.newMetrics(out);
+        for (TaskCounts c : results.stream().sorted(java.util.Comparator.comparingInt(TaskCounts::partition)).toList()) {
+            total.merge(task.metricsFromLongs(out, c.state()));
         }
+        return total;
     }
 
     /** One partition's metrics as {@link MetricAccumulator#toLongs}, and where it ran. */
@@ -161,26 +174,17 @@ public final class DistributedScoring {
     /** Where the last evaluation's partitions ran, a line each. */
     public List<String> devices() { return devices; }
 
-    /** Rows of (key, label, predicted, top-k classes, their softmax probabilities). */
+    /**
+     * Rows of (key, label, predicted, top-k classes, their softmax probabilities). Lazy: the
+     * model's broadcast lives as long as the returned Dataset may be computed.
+     */
     public Dataset<Row> predict(SparkSession spark, ScoringModel model, int topK) {
-        Broadcast<ScoringModel> bc = sc.broadcast(model);
-        SplitIndex idx = index;
-        RowExamples tf = examples;
-        int parts = partitions;
-        double heapShare = blockHeapFraction;
-        SerializableConfiguration conf = hadoopConf;
-        JavaRDD<Row> rows = sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, it) -> {
-            Network net = bc.value().build(TaskResources.cpus(), TaskResources.gpuIndex());
+        JavaRDD<Row> rows = perPartition(sc.broadcast(model), (p, net, blocks) -> {
             List<Row> out = new ArrayList<>();
-            try {
-                Predictions predictions = new Predictions(net, topK);
-                int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), valuesPerRow(tf), net.batch());
-                EvalRows.forEach(idx, conf.value(), tf, p, parts, block, b -> predictions.score(b, out));
-            } finally {
-                net.close();
-            }
-            return out.iterator();
-        }, true);
+            Predictions predictions = new Predictions(net, topK);
+            blocks.forEach(b -> predictions.score(b, out));
+            return out;
+        }).flatMap(List::iterator);
         StructType schema = new StructType()
                 .add("key", DataTypes.StringType, false)
                 .add("label", DataTypes.IntegerType, false)
@@ -196,33 +200,18 @@ public final class DistributedScoring {
      * named after the row key. Returns the images written.
      */
     public long predictMasks(ScoringModel model, Task kind, int classes, String out, boolean overlay, double alpha) {
-        if (!(examples instanceof SegmentationRows)) {
+        if (!(examples instanceof SegmentationRows tf)) {
             throw new IllegalStateException("mask predictions need segmentation rows, got " + examples.kind());
         }
-        Broadcast<ScoringModel> bc = sc.broadcast(model);
-        try {
-            SplitIndex idx = index;
-            SegmentationRows tf = (SegmentationRows) examples;
-            int parts = partitions;
-            double heapShare = blockHeapFraction;
-            SerializableConfiguration conf = hadoopConf;
-            List<Long> written = sc.parallelize(range(parts), parts).mapPartitionsWithIndex((p, it) -> {
-                Network net = bc.value().build(TaskResources.cpus(), TaskResources.gpuIndex());
-                try {
-                    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(out);
-                    MaskPredictions masks = new MaskPredictions(net, Tasks.forShards(kind, classes), tf,
-                            root.getFileSystem(conf.value()), root, overlay, alpha);
-                    int block = BlockBudget.rows(BlockBudget.taskBytes(heapShare), valuesPerRow(tf), net.batch());
-                    EvalRows.forEach(idx, conf.value(), tf, p, parts, block, masks::write);
-                    return List.of(masks.written()).iterator();
-                } finally {
-                    net.close();
-                }
-            }, true).collect();
-            return written.stream().mapToLong(Long::longValue).sum();
-        } finally {
-            bc.destroy();
-        }
+        SerializableConfiguration conf = hadoopConf;
+        List<Long> written = collectPerPartition(model, (p, net, blocks) -> {
+            org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(out);
+            MaskPredictions masks = new MaskPredictions(net, Tasks.forShards(kind, classes), tf,
+                    root.getFileSystem(conf.value()), root, overlay, alpha);
+            blocks.forEach(masks::write);
+            return masks.written();
+        });
+        return written.stream().mapToLong(Long::longValue).sum();
     }
 
     private static List<Integer> range(int n) {
