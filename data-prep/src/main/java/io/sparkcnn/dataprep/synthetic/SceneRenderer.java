@@ -45,19 +45,65 @@ public final class SceneRenderer {
 
     public record Scene(RgbImage image, GrayImage labelIds) {}
 
+    /**
+     * A scene while garments are pasted on it: the pixels, the Cityscapes labelIds, and which pasted
+     * garment owns each pixel (its instance number, 1 for the first; 0 for background and for soft
+     * borders, where no annotator would say which garment it is).
+     */
+    static final class Canvas {
+        final int width;
+        final int height;
+        final float[] rgb;
+        final int[] labels;
+        final int[] instances;
+
+        Canvas(int width, int height) {
+            this.width = width;
+            this.height = height;
+            this.rgb = new float[width * height * 3];
+            this.labels = new int[width * height];
+            this.instances = new int[width * height];
+        }
+
+        RgbImage image() {
+            byte[] px = new byte[rgb.length];
+            for (int i = 0; i < rgb.length; i++) px[i] = (byte) Math.round(Math.max(0, Math.min(255, rgb[i])));
+            return new RgbImage(width, height, px);
+        }
+    }
+
     public Scene render(IdxReader.Labeled garments, SplittableRandom r) {
-        float[] rgb = new float[width * height * 3];
-        int[] labels = new int[width * height];
-        background(rgb, labels, r);
+        Canvas c = background(r);
         int n = minGarments + r.nextInt(maxGarments - minGarments + 1);
         for (int i = 0; i < n; i++) {
             int index = r.nextInt(garments.images().count());
-            paste(garments, index, rgb, labels, r);
+            int side = garmentSide(r);
+            int x0 = r.nextInt(width + side / 2) - side / 4;  // may hang a quarter over either edge
+            int y0 = r.nextInt(height + side / 2) - side / 4;
+            paste(c, garments, index, side, x0, y0, i + 1, r);
         }
-        if (r.nextInt(4) == 0) egoVehicle(rgb, labels, r);
-        byte[] px = new byte[rgb.length];
-        for (int i = 0; i < rgb.length; i++) px[i] = (byte) Math.round(Math.max(0, Math.min(255, rgb[i])));
-        return new Scene(new RgbImage(width, height, px), new GrayImage(width, height, labels));
+        if (r.nextInt(4) == 0) egoVehicle(c, r);
+        return new Scene(c.image(), new GrayImage(width, height, c.labels));
+    }
+
+    /** A garment side in pixels drawn from the renderer's size range (a fraction of the height). */
+    int garmentSide(SplittableRandom r) {
+        return Math.max(6, (int) Math.round(height * (minSize + r.nextDouble() * (maxSize - minSize))));
+    }
+
+    int width() { return width; }
+
+    int height() { return height; }
+
+    int minGarments() { return minGarments; }
+
+    int maxGarments() { return maxGarments; }
+
+    /** The textured sky, buildings and road of a new scene. */
+    Canvas background(SplittableRandom r) {
+        Canvas c = new Canvas(width, height);
+        background(c.rgb, c.labels, r);
+        return c;
     }
 
     private void background(float[] rgb, int[] labels, SplittableRandom r) {
@@ -127,14 +173,17 @@ public final class SceneRenderer {
         return out;
     }
 
-    private void paste(IdxReader.Labeled garments, int index, float[] rgb, int[] labels, SplittableRandom r) {
+    /**
+     * Pastes garment index of the set as a side x side square at (x0, y0) (it may hang over the
+     * edges), tinted and striped at random; its solid pixels become its class and instance.
+     */
+    void paste(Canvas c, IdxReader.Labeled garments, int index, int side, int x0, int y0, int instance, SplittableRandom r) {
         IdxReader.Images im = garments.images();
         int rows = im.rows();
         int cols = im.cols();
         int labelId = GarmentClasses.labelId(garments.labels()[index] & 0xff);
-        int side = Math.max(6, (int) Math.round(height * (minSize + r.nextDouble() * (maxSize - minSize))));
-        int x0 = r.nextInt(width + side / 2) - side / 4;  // may hang a quarter over either edge
-        int y0 = r.nextInt(height + side / 2) - side / 4;
+        float[] rgb = c.rgb;
+        int[] labels = c.labels;
         float[] tint = {40 + 200 * (float) r.nextDouble(), 40 + 200 * (float) r.nextDouble(), 40 + 200 * (float) r.nextDouble()};
         int stripe = 2 + r.nextInt(5);
         float stripeDepth = r.nextInt(2) == 0 ? 0 : 0.25f * (float) r.nextDouble();
@@ -154,6 +203,7 @@ public final class SceneRenderer {
                 float alpha = Math.min(1f, a / SOLID);
                 for (int k = 0; k < 3; k++) rgb[i * 3 + k] = alpha * tint[k] * shade + (1 - alpha) * rgb[i * 3 + k];
                 labels[i] = a >= SOLID ? labelId : GarmentClasses.UNLABELED;
+                c.instances[i] = a >= SOLID ? instance : 0;
             }
         }
     }
@@ -176,15 +226,16 @@ public final class SceneRenderer {
         return (top + (bot - top) * ty) / 255f;
     }
 
-    private void egoVehicle(float[] rgb, int[] labels, SplittableRandom r) {
+    private void egoVehicle(Canvas c, SplittableRandom r) {
         int top = height - Math.max(1, height / 16);
         float shade = 20 + 30 * (float) r.nextDouble();
         for (int y = top; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 int i = y * width + x;
                 float gloss = 25 * (float) Math.sin(x * 0.3 + y);
-                for (int k = 0; k < 3; k++) rgb[i * 3 + k] = shade + gloss;
-                labels[i] = GarmentClasses.EGO_VEHICLE;
+                for (int k = 0; k < 3; k++) c.rgb[i * 3 + k] = shade + gloss;
+                c.labels[i] = GarmentClasses.EGO_VEHICLE;
+                c.instances[i] = 0;
             }
         }
     }
