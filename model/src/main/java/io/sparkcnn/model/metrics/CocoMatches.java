@@ -41,11 +41,12 @@ public final class CocoMatches {
     private float[] detScore = new float[64];
     private long[] detFlags = new long[128];
 
-    private final Matcher matcher = new Matcher();
+    private final Matcher matcher;
 
     public CocoMatches(int classes) {
         if (classes < 1) throw new IllegalArgumentException("COCO evaluation needs at least 1 class, got " + classes);
         this.classes = classes;
+        this.matcher = new Matcher();
     }
 
     public int classes() { return classes; }
