@@ -37,9 +37,10 @@ public final class CocoResultsWriter implements Closeable {
                 throw new IllegalArgumentException("image " + imageId + " detection " + i + ": box (" + x1 + ", " + y1 + ", "
                         + x2 + ", " + y2 + ") score " + score + " cannot go in a COCO results file");
             }
+            int category = categories.id(d.label(i)); // before writing: a refused detection leaves no half object
             out.writeStartObject();
             out.writeNumberField("image_id", imageId);
-            out.writeNumberField("category_id", categories.id(d.label(i)));
+            out.writeNumberField("category_id", category);
             out.writeArrayFieldStart("bbox");
             out.writeNumber((double) x1);
             out.writeNumber((double) y1);
