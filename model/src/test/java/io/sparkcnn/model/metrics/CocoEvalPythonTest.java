@@ -126,6 +126,12 @@ class CocoEvalPythonTest {
                 .gt(1, 0, 0, 40, 40).det(1, 0, 0, 40, 30, 0.5f)
                 .gt(2, 300, 300, 32, 32).det(2, 300, 300, 32, 32, 0.25f)
                 .gt(3, 500, 500, 96, 96).det(3, 500, 500, 96, 96, 0.75f).det(3, 500, 500, 96, 96, 0.75f));
+        // a regular match stops before an ignored one; equal IoUs go to the last object given (both orders)
+        images.add(new CocoTestImage(2).gt(0, 0, 0, 100, 100).gt(0, 0, 0, 300, 300, 90000, true).det(0, 0, 0, 60, 100, 0.9f));
+        images.add(new CocoTestImage(3).gt(1, 0, 0, 100, 100).gt(1, 50, 0, 100, 100).det(1, 25, 0, 100, 100, 0.9f)
+                .det(1, 0, 0, 100, 100, 0.8f));
+        images.add(new CocoTestImage(4).gt(2, 50, 0, 100, 100).gt(2, 0, 0, 100, 100).det(2, 25, 0, 100, 100, 0.9f)
+                .det(2, 0, 0, 100, 100, 0.8f));
         // more than 100 detections of one class in one image, 30 objects
         CocoTestImage crowded = new CocoTestImage(6);
         Random rnd = new Random(6);

@@ -178,6 +178,34 @@ class CocoMatchesTest {
         assertEquals(253.0 / 303, CocoTestImage.evaluate(1, List.of(dupFirst)).ap(9, -1, 0, 2), EXACT);
     }
 
+    /**
+     * A detection that already holds a regular object does not move on to an ignored one. D = [0,0,60,100]
+     * overlaps object A = [0,0,100,100] at IoU .6 and the crowd region C = [0,0,300,300] at 6000/6000 = 1
+     * (its own area). Up to threshold .60 D takes A: a true positive, AP 1; above it A is out of reach and D
+     * falls to C, ignored, and A is missed: AP 0. So AP50 = 1, AP = 3/10.
+     */
+    @Test
+    void aMatchWithRegularGroundTruthStopsBeforeIgnoredOnes() {
+        CocoTestImage i = new CocoTestImage(1).gt(0, 0, 0, L, L).gt(0, 0, 0, 300, 300, 90000, true).det(0, 0, 0, 60, L, 0.9f);
+        double[] s = stats(1, i);
+        assertEquals(1.0, s[1], EXACT, "AP50");
+        assertEquals(0.3, s[0], EXACT, "AP");
+    }
+
+    /**
+     * Of objects at equal IoU a detection takes the one given last (cocoeval keeps replacing on ties). A =
+     * [0,0,100,100], B = [50,0,100,100]; d1 (.9) = [25,0,100,100] overlaps each by 7500 of 12500: IoU .6 both.
+     * d2 (.8) lies on A (IoU 1; B 1/3). Given A then B, d1 takes B and d2 takes A: T T, AP50 = 1. Given B then A,
+     * d1 takes A and d2, with A gone and B at 1/3, is a false positive: T F, AP50 = 51/101.
+     */
+    @Test
+    void equalIousGoToTheLastGroundTruthGiven() {
+        CocoTestImage ab = new CocoTestImage(1).gt(0, 0, 0, L, L).gt(0, 50, 0, L, L).det(0, 25, 0, L, L, 0.9f).det(0, 0, 0, L, L, 0.8f);
+        assertEquals(1.0, stats(1, ab)[1], EXACT);
+        CocoTestImage ba = new CocoTestImage(1).gt(0, 50, 0, L, L).gt(0, 0, 0, L, L).det(0, 25, 0, L, L, 0.9f).det(0, 0, 0, L, L, 0.8f);
+        assertEquals(51.0 / 101, stats(1, ba)[1], EXACT);
+    }
+
     /** Only the 100 best detections per image and class count; AR@1 and AR@10 see the best 1 and 10. */
     @Test
     void maxDetsCutPerImageAndClass() {
