@@ -193,11 +193,14 @@ public final class CocoMatches {
                 if (gt[k] < 0) throw new IllegalArgumentException("COCO match record " + r + " has a negative ground truth count");
                 m.recGt[4 * mine + k] = gt[k];
             }
+            float previous = Float.POSITIVE_INFINITY;
             for (int j = 0; j < n; j++, d += PER_DET) {
                 float score = Float.intBitsToFloat((int) a[d]);
-                if ((a[d] >>> 32) != 0 || Float.isNaN(score) || !validFlags(a[d + 1]) || !validFlags(a[d + 2])) {
-                    throw new IllegalArgumentException("COCO match record " + r + " detection " + j + " is malformed");
+                if ((a[d] >>> 32) != 0 || !(score <= previous) || !validFlags(a[d + 1]) || !validFlags(a[d + 2])) {
+                    throw new IllegalArgumentException("COCO match record " + r + " detection " + j
+                            + " is malformed (score NaN or above the one before, or contradictory flags)");
                 }
+                previous = score;
                 m.addDet(score, a[d + 1], a[d + 2]);
             }
             m.recDetCount[mine] = (int) n;

@@ -279,6 +279,13 @@ class CocoMatchesTest {
         long[] badFlags = good.clone();
         badFlags[badFlags.length - 2] = (1L << 0) | (1L << 10); // a true positive that is also ignored
         assertThrows(IllegalArgumentException.class, () -> CocoMatches.fromLongs(badFlags));
+        CocoMatches two = new CocoMatches(1);
+        new CocoTestImage(4).gt(0, 0, 0, L, L).det(0, 0, 0, L, L, 0.5f).det(0, 50, 0, L, L, 0.25f).addTo(two);
+        long[] unsorted = two.toLongs();
+        long swap = unsorted[unsorted.length - 3]; // the two detections' scores, best first: swapped
+        unsorted[unsorted.length - 3] = unsorted[unsorted.length - 6];
+        unsorted[unsorted.length - 6] = swap;
+        assertThrows(IllegalArgumentException.class, () -> CocoMatches.fromLongs(unsorted));
         long[] badFormat = good.clone();
         badFormat[0]++;
         assertThrows(IllegalArgumentException.class, () -> CocoMatches.fromLongs(badFormat));
