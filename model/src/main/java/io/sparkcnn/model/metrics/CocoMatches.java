@@ -42,6 +42,8 @@ public final class CocoMatches {
     private long[] detFlags = new long[128];
 
     private final Matcher matcher;
+    private float[] copyBoxes = new float[0], copyScores = new float[0]; // Detections as arrays, reused
+    private int[] copyLabels = new int[0];
 
     public CocoMatches(int classes) {
         if (classes < 1) throw new IllegalArgumentException("COCO evaluation needs at least 1 class, got " + classes);
@@ -60,8 +62,13 @@ public final class CocoMatches {
     /** Image with ground truth as the shard holds it (arrays' lengths give the count) and its detections. */
     public void addImage(long imageId, int[] gtLabels, float[] gtBoxes, float[] gtAreas, int[] gtCrowd, Detections d) {
         int n = d.count();
-        float[] boxes = new float[4 * n], scores = new float[n];
-        int[] labels = new int[n];
+        if (copyScores.length < n) {
+            copyBoxes = new float[4 * n];
+            copyScores = new float[n];
+            copyLabels = new int[n];
+        }
+        float[] boxes = copyBoxes, scores = copyScores;
+        int[] labels = copyLabels;
         for (int i = 0; i < n; i++) {
             boxes[4 * i] = d.x1(i);
             boxes[4 * i + 1] = d.y1(i);
@@ -173,7 +180,7 @@ public final class CocoMatches {
                     + (a.length > 0 ? Long.toHexString(a[0]) : "missing") + ")");
         }
         long classes = a[1], records = a[2], dets = a[3];
-        if (classes < 1 || classes > Integer.MAX_VALUE || records < 0 || dets < 0
+        if (classes < 1 || classes > Integer.MAX_VALUE || records < 0 || dets < 0 || records > a.length || dets > a.length
                 || a.length != HEADER + PER_RECORD * records + PER_DET * dets) {
             throw new IllegalArgumentException("COCO match records of " + classes + " classes, " + records + " records and "
                     + dets + " detections cannot be " + a.length + " longs");

@@ -286,6 +286,10 @@ class CocoMatchesTest {
         unsorted[unsorted.length - 3] = unsorted[unsorted.length - 6];
         unsorted[unsorted.length - 6] = swap;
         assertThrows(IllegalArgumentException.class, () -> CocoMatches.fromLongs(unsorted));
+        long[] huge = good.clone();
+        huge[2] = (1L << 62) + 1; // 4 records' longs each: 2^64 + 4 overflows to 4, the length would fit
+        huge[3] = 1;
+        assertThrows(IllegalArgumentException.class, () -> CocoMatches.fromLongs(huge));
         long[] badFormat = good.clone();
         badFormat[0]++;
         assertThrows(IllegalArgumentException.class, () -> CocoMatches.fromLongs(badFormat));
