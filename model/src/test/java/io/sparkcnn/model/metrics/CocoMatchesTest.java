@@ -307,15 +307,20 @@ class CocoMatchesTest {
      * duplicates, misses and strays; scores on a coarse grid so some tie.
      */
     static List<CocoTestImage> randomImages(Random rnd, int count, int classes) {
+        return randomImages(rnd, count, classes, 500, 6, 12);
+    }
+
+    /** Objects (up to maxObjects - 1 per image) placed in a spread x spread square; one in crowdOneIn is a crowd region. */
+    static List<CocoTestImage> randomImages(Random rnd, int count, int classes, float spread, int maxObjects, int crowdOneIn) {
         List<CocoTestImage> images = new ArrayList<>();
         for (int n = 0; n < count; n++) {
             CocoTestImage im = new CocoTestImage(1000 + 7L * ((n * 13) % count)); // ids not in insertion order
-            int objects = rnd.nextInt(6);
+            int objects = rnd.nextInt(maxObjects);
             for (int o = 0; o < objects; o++) {
                 int label = rnd.nextInt(classes - 1); // the last class never has ground truth
                 float w = (float) Math.exp(1 + rnd.nextDouble() * 4.8), h = (float) Math.exp(1 + rnd.nextDouble() * 4.8);
-                float x = rnd.nextFloat() * 500, y = rnd.nextFloat() * 500;
-                boolean crowd = rnd.nextInt(12) == 0;
+                float x = rnd.nextFloat() * spread, y = rnd.nextFloat() * spread;
+                boolean crowd = rnd.nextInt(crowdOneIn) == 0;
                 im.gt(label, x, y, w, h, w * h * (0.4f + 0.6f * rnd.nextFloat()), crowd);
                 int copies = rnd.nextInt(10) < 8 ? 1 + (rnd.nextInt(5) == 0 ? 1 : 0) : 0;
                 for (int c = 0; c < copies; c++) {
@@ -327,7 +332,7 @@ class CocoMatchesTest {
             }
             int strays = rnd.nextInt(4);
             for (int s = 0; s < strays; s++) {
-                im.det(rnd.nextInt(classes), rnd.nextFloat() * 500, rnd.nextFloat() * 500, 5 + rnd.nextFloat() * 150,
+                im.det(rnd.nextInt(classes), rnd.nextFloat() * spread, rnd.nextFloat() * spread, 5 + rnd.nextFloat() * 150,
                         5 + rnd.nextFloat() * 150, rnd.nextInt(17) / 16f);
             }
             images.add(im);
