@@ -3,7 +3,7 @@
 # or an executor image): Java 17 + Maven to build, native OpenBLAS for the CPU backend
 # (netlib's JNI BLAS loads it through libblas.so.3), pocl + the ICD loader so the OpenCL
 # backend has a real device everywhere, and the real Fashion-MNIST for the demo and tests; then
-# deploy/install-python-deps.sh (pandas + pyarrow venv for the Python reader test).
+# deploy/install-python-deps.sh (pandas + pyarrow + pycocotools venv for the Python reader and COCOeval tests).
 # Only what is missing is installed; run as root or with sudo.
 set -euo pipefail
 
