@@ -1,5 +1,7 @@
 package io.sparkcnn.dataprep;
 
+import io.sparkcnn.model.testing.TestPython;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * killed run (zero-byte and truncated part files), with pandas + pyarrow from the pip mirror.
  */
 class PythonReadersTest extends SparkTestBase {
+    private static final String PANDAS = "pandas, pyarrow";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -82,7 +85,7 @@ class PythonReadersTest extends SparkTestBase {
     }
 
     private static JsonNode probe(Path python, Path out) throws Exception {
-        PythonForTests.Result r = PythonForTests.run(python, PROBE, PythonForTests.scriptDir().toString(), out.toString());
+        TestPython.Result r = TestPython.run(python, PROBE, TestPython.deployDir().resolve("prep").toString(), out.toString());
         assertEquals(0, r.exitCode(), "python failed:\n" + r.output());
         String[] lines = r.output().strip().split("\n");
         return JSON.readTree(lines[lines.length - 1]);
@@ -97,8 +100,8 @@ class PythonReadersTest extends SparkTestBase {
 
     @Test
     void pandasAndPyarrowReadExactlyTheCommittedSnapshotAfterAChangedFileAndAKilledRun() throws Exception {
-        Path python = PythonForTests.pandasAndPyarrow();
-        assumeTrue(python != null, PythonForTests.skipReason());
+        Path python = TestPython.importing(PANDAS, "the Python reader test");
+        assumeTrue(python != null, TestPython.skipReason(PANDAS));
 
         Path in = tmp.resolve("in");
         Path out = tmp.resolve("out");
@@ -168,28 +171,28 @@ class PythonReadersTest extends SparkTestBase {
 
     @Test
     void readShardsRefusesAFileThatDiffersFromTheManifest() throws Exception {
-        Path python = PythonForTests.pandasAndPyarrow();
-        assumeTrue(python != null, PythonForTests.skipReason());
+        Path python = TestPython.importing(PANDAS, "the Python reader test");
+        assumeTrue(python != null, TestPython.skipReason(PANDAS));
         Path in = tmp.resolve("in");
         Path out = tmp.resolve("out");
         Fixtures.put(in, "cat/0.jpg", Fixtures.jpeg(16, 16, 0));
         run(in, out, PrepJob.DEFAULT_RETAIN_HOURS);
         Manifest m = Manifest.read(Files.newInputStream(out.resolve(Manifest.FILE_NAME)));
         Path shard = out.resolve(m.shards().get(0).path());
-        String script = PythonForTests.scriptDir().resolve("read_shards.py").toString();
-        PythonForTests.Result good = PythonForTests.run(python, null, script, out.toString(), "--verify");
+        String script = TestPython.deployDir().resolve("prep").resolve("read_shards.py").toString();
+        TestPython.Result good = TestPython.run(python, null, script, out.toString(), "--verify");
         assertEquals(0, good.exitCode(), good.output());
         assertTrue(good.output().contains("\"rows\": 1"), good.output());
 
         byte[] b = Files.readAllBytes(shard);
         b[b.length / 2] ^= 1; // same size, other bytes: only the checksum sees it
         Files.write(shard, b);
-        PythonForTests.Result flipped = PythonForTests.run(python, null, script, out.toString(), "--verify");
+        TestPython.Result flipped = TestPython.run(python, null, script, out.toString(), "--verify");
         assertEquals(2, flipped.exitCode(), flipped.output());
         assertTrue(flipped.output().contains("sha256") && flipped.output().contains(m.shards().get(0).path()), flipped.output());
 
         Files.write(shard, Arrays.copyOf(b, b.length + 1));
-        PythonForTests.Result longer = PythonForTests.run(python, null, script, out.toString());
+        TestPython.Result longer = TestPython.run(python, null, script, out.toString());
         assertEquals(2, longer.exitCode(), longer.output());
         assertTrue(longer.output().contains((b.length + 1) + " bytes"), longer.output());
     }

@@ -16,6 +16,7 @@ import io.sparkcnn.model.data.ImageCodec;
 import io.sparkcnn.model.data.Manifest;
 import io.sparkcnn.model.data.RgbImage;
 import io.sparkcnn.model.data.ShardSchema;
+import io.sparkcnn.model.testing.TestPython;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,6 +153,34 @@ class SyntheticCocoPrepTest extends SparkTestBase {
         assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)));
         assertArrayEquals(Files.readAllBytes(a.resolve(j)), Files.readAllBytes(b.resolve(j)));
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(c.resolve(f))));
+    }
+
+    @Test
+    void pycocotoolsReadsTheAnnotationsAndTheirMasks() throws Exception {
+        String modules = "pycocotools.coco";
+        Path python = TestPython.importing(modules, "the pycocotools check of the synthetic COCO");
+        org.junit.jupiter.api.Assumptions.assumeTrue(python != null, TestPython.skipReason(modules));
+        Path in = tmp.resolve("coco");
+        assertEquals(0, generate(in, 5));
+        String check = """
+                import sys
+                from pycocotools.coco import COCO
+                coco = COCO(sys.argv[1])
+                for a in coco.dataset['annotations']:
+                    m = coco.annToMask(a)
+                    assert m.sum() == a['area'], (a['id'], int(m.sum()), a['area'])
+                print(len(coco.getImgIds()), len(coco.getAnnIds()), len(coco.getCatIds()), len(coco.getAnnIds(iscrowd=True)))
+                """;
+        Path json = in.resolve("annotations/instances_train2017.json");
+        TestPython.Result r = TestPython.run(python, check, json.toString());
+        assertEquals(0, r.exitCode(), r.output());
+        JsonNode train = JSON.readTree(json.toFile());
+        int crowds = 0;
+        for (JsonNode a : train.get("annotations")) crowds += a.get("iscrowd").asInt();
+        String[] lines = r.output().strip().split("\n");
+        assertEquals("12 " + train.get("annotations").size() + " 10 " + crowds, lines[lines.length - 1],
+                "images, annotations, categories and crowd annotations as pycocotools counts them");
+        assertTrue(crowds > 0);
     }
 
     @Test

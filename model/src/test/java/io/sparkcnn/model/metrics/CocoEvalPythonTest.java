@@ -1,5 +1,7 @@
 package io.sparkcnn.model.metrics;
 
+import io.sparkcnn.model.testing.TestPython;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * detections that were written.
  */
 class CocoEvalPythonTest {
+    private static final String PYCOCOTOOLS = "pycocotools.coco, pycocotools.cocoeval";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int[] IDS = {1, 3, 7, 8, 12}; // COCO-style ids with gaps; class 4 (id 12) has no ground truth
     private static final double AGREE = 1e-9;
@@ -73,8 +76,8 @@ class CocoEvalPythonTest {
     }
 
     private void compare(List<CocoTestImage> images, boolean checkSpread) throws IOException {
-        Path python = PythonForTests.pycocotools();
-        assumeTrue(python != null, PythonForTests::skipReason);
+        Path python = TestPython.importing(PYCOCOTOOLS, "the comparison with COCOeval");
+        assumeTrue(python != null, () -> TestPython.skipReason(PYCOCOTOOLS));
         CocoCategories categories = new CocoCategories(IDS, List.of("shirt", "bag", "boot", "coat", "sandal"));
         Path gt = tmp.resolve("instances_val.json"), results = tmp.resolve("results.json");
         writeGroundTruth(gt, images, categories);
@@ -83,7 +86,7 @@ class CocoEvalPythonTest {
         }
         CocoEvaluation mine = CocoTestImage.evaluate(IDS.length, images);
 
-        PythonForTests.Result r = PythonForTests.run(python, PROBE, gt.toString(), results.toString());
+        TestPython.Result r = TestPython.run(python, PROBE, gt.toString(), results.toString());
         assertEquals(0, r.exitCode(), r.output());
         String[] lines = r.output().strip().split("\n");
         JsonNode py = JSON.readTree(lines[lines.length - 1]);
