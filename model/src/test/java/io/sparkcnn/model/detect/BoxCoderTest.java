@@ -27,6 +27,23 @@ class BoxCoderTest {
     }
 
     @Test
+    void eachOffsetHasItsOwnVariance() {
+        BoxCoder c = new BoxCoder(0.1f, 0.2f, 0.3f, 0.4f);
+        float[] t = new float[4];
+        // anchor 3: centre (12, 4), 8 x 8; box centre (13, 2), 16 x 4
+        c.encode(anchors, 3, new Box(5, 0, 21, 4), t, 0);
+        assertEquals(1 / 0.8, t[0], 1e-5);
+        assertEquals(-2 / 1.6, t[1], 1e-5);
+        assertEquals(Math.log(2) / 0.3, t[2], 1e-5);
+        assertEquals(Math.log(0.5) / 0.4, t[3], 1e-5);
+        Box back = c.decode(anchors, 3, t, 0);
+        assertEquals(5, back.x1(), 1e-5);
+        assertEquals(0, back.y1(), 1e-5);
+        assertEquals(21, back.x2(), 1e-5);
+        assertEquals(4, back.y2(), 1e-5);
+    }
+
+    @Test
     void decodeInvertsEncode() {
         SplittableRandom r = new SplittableRandom(3);
         float[] t = new float[4];
