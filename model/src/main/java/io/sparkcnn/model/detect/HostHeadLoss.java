@@ -6,22 +6,20 @@ import io.sparkcnn.model.graph.LossPlan;
 import io.sparkcnn.model.graph.LossRuntime;
 
 /**
- * A detection loss computed on the host: the head's output and targets come down once per step,
+ * A detection loss computed on the host: the head's output, targets and gradient come down once per step,
  * the anchor-major loss runs in double ({@link MultiBoxLoss}), and its gradient is added into the
  * output gradient and sent back. Hard-negative mining sorts per image, which no backend op does;
- * the transfer is one head's output per step. Every buffer is allocated at plan time.
+ * on a device the transfer is the head's output and gradient per step. Every buffer is allocated at plan time.
  */
 abstract class HostHeadLoss implements LossRuntime {
-    final HeadLayout layout;
     final LossPlan plan;
     final int batch, outSize, targetSize;
     final float[] out, targets, grad;
     private final float[] lossValue = new float[1];
     private Backend backend;
 
-    HostHeadLoss(LossPlan plan, HeadLayout layout, int outSize, int targetSize) {
+    HostHeadLoss(LossPlan plan, int outSize, int targetSize) {
         this.plan = plan;
-        this.layout = layout;
         this.batch = plan.batch();
         this.outSize = outSize;
         this.targetSize = targetSize;

@@ -14,14 +14,14 @@ class DetectionTargetsTest {
     private final DetectionTargets targets = new DetectionTargets(AnchorMatcherTest.GRID, BoxCoder.SSD, AnchorMatcher.SSD);
 
     @Test
-    void blocksHoldOffsetsThenLabelsAndTheLabels() {
+    void theBlockHoldsOffsetsThenLabels() {
         // class 2 at (2,0,14,8): a0 positive, a1 ignored; a2, a3 background
         GroundTruth gt = new GroundTruth(List.of(new Box(2, 0, 14, 8)), new int[] {2}, new boolean[1]);
-        float[] box = new float[targets.boxTargetSize()], cls = new float[targets.classTargetSize()];
-        AnchorMatcher.Result r = targets.encode(gt, box, 0, cls, 0);
+        float[] box = new float[1 + targets.targetSize()];
+        AnchorMatcher.Result r = targets.encode(gt, box, 1);
         assertEquals(1, r.positives());
-        assertArrayEquals(new float[] {2, -1, 0, 0}, cls);
-        assertArrayEquals(cls, java.util.Arrays.copyOfRange(box, 16, 20));
+        assertArrayEquals(new float[] {2, -1, 0, 0}, java.util.Arrays.copyOfRange(box, 17, 21));
+        box = java.util.Arrays.copyOfRange(box, 1, box.length);
         // box centre (8, 4), 12 x 8 against a0 centre (4, 4), 8 x 8
         assertEquals((8 - 4) / 0.8, box[0], 1e-5);
         assertEquals(0, box[1], 1e-6);
