@@ -21,6 +21,8 @@ public final class DetectionTargets {
 
     public BoxCoder coder() { return coder; }
 
+    public AnchorMatcher matcher() { return matcher; }
+
     public int targetSize() { return 5 * anchors.count(); }
 
     /** Writes the block at dst[off]; returns the matching (positives, ignored, boxes left without an anchor). */
