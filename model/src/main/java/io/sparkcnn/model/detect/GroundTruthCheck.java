@@ -31,6 +31,33 @@ public final class GroundTruthCheck {
         this.minArea = minArea;
     }
 
+    /**
+     * A detection shard row's object columns: obj_label (contiguous 0..K-1), obj_bbox (x, y, w, h
+     * per object, pixels of the stored image), obj_iscrowd (0/1). The detector's class of an
+     * object is obj_label + 1 (0 is the background). Columns of different lengths, or a label
+     * outside the classes, are bad data.
+     */
+    public Result checkShardColumns(String key, int imageWidth, int imageHeight, int[] objLabel, float[] objBbox, int[] objIscrowd) {
+        int n = objLabel.length;
+        if (objBbox.length != 4 * n || objIscrowd.length != n) {
+            throw new BadExampleException(key, n + " obj_label values but " + objBbox.length + " obj_bbox floats (4 per object) and "
+                    + objIscrowd.length + " obj_iscrowd values");
+        }
+        List<Box> boxes = new ArrayList<>(n);
+        int[] labels = new int[n];
+        boolean[] crowd = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (objLabel[i] < 0 || objLabel[i] >= classes) {
+                throw new BadExampleException(key, "object " + i + " has obj_label " + objLabel[i] + ", not a class in [0, " + classes
+                        + ") of the detector (an unknown category id in the shards, or a detector of fewer classes)");
+            }
+            boxes.add(Box.ofXywh(objBbox[4 * i], objBbox[4 * i + 1], objBbox[4 * i + 2], objBbox[4 * i + 3]));
+            labels[i] = objLabel[i] + 1;
+            crowd[i] = objIscrowd[i] != 0;
+        }
+        return check(key, imageWidth, imageHeight, boxes, labels, crowd);
+    }
+
     /** boxes: corner boxes in the image's pixels; labels 1..classes; crowd flags (null: none crowd). */
     public Result check(String key, int imageWidth, int imageHeight, List<Box> boxes, int[] labels, boolean[] crowd) {
         int n = boxes.size();

@@ -51,4 +51,22 @@ class DetectionTargetsTest {
                 () -> check.check("img-9", 16, 16, List.of(new Box(0, Float.NaN, 4, 4)), new int[] {1}, null));
         assertTrue(nan.getMessage().contains("img-9") && nan.getMessage().contains("finite"), nan.getMessage());
     }
+
+    @Test
+    void shardColumnsBecomeGroundTruthWithClassesShiftedPastTheBackground() {
+        GroundTruthCheck check = new GroundTruthCheck(3, 0f);
+        GroundTruthCheck.Result r = check.checkShardColumns("row-3", 16, 16, new int[] {0, 2, 1},
+                new float[] {1, 2, 3, 4, 10, 10, 8, 8, 5, 5, 0, 3}, new int[] {0, 1, 0});
+        assertEquals(List.of(new Box(1, 2, 4, 6), new Box(10, 10, 16, 16)), r.truth().boxes());
+        assertArrayEquals(new int[] {1, 3}, r.truth().labels());
+        assertArrayEquals(new boolean[] {false, true}, r.truth().crowd());
+        assertEquals(1, r.clipped());
+        assertEquals(1, r.droppedEmpty(), "the zero-width box");
+        BadExampleException unknown = assertThrows(BadExampleException.class,
+                () -> check.checkShardColumns("row-4", 16, 16, new int[] {3}, new float[] {0, 0, 1, 1}, new int[] {0}));
+        assertTrue(unknown.getMessage().contains("row-4") && unknown.getMessage().contains("obj_label 3"), unknown.getMessage());
+        BadExampleException lengths = assertThrows(BadExampleException.class,
+                () -> check.checkShardColumns("row-5", 16, 16, new int[] {0, 1}, new float[] {0, 0, 1, 1}, new int[] {0, 0}));
+        assertTrue(lengths.getMessage().contains("row-5") && lengths.getMessage().contains("obj_bbox"), lengths.getMessage());
+    }
 }

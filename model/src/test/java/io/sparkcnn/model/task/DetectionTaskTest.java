@@ -188,6 +188,9 @@ class DetectionTaskTest {
                 if (best != null && best.label() == g.label(0) && best.box().iou(g.box(0)) > 0.5f) found++;
             }
             assertTrue(last < first / 2, "loss " + first + " -> " + last);
+            DetectionMetrics m = (DetectionMetrics) trainer.evaluate(task, x, 0, y, 0, batch);
+            assertEquals(batch, m.count());
+            assertTrue(m.loss() < first / 2 && m.positives() >= batch, "evaluation loss " + m.loss());
             assertTrue(found >= batch - 2, found + " of " + batch + " squares found (right class, IoU > 0.5); loss " + last);
         }
     }
