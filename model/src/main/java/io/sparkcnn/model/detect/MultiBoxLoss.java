@@ -71,7 +71,7 @@ public final class MultiBoxLoss {
                 }
             }
             int k = Math.min(neg, pos > 0 ? negPosRatio * pos : minNegatives);
-            java.util.Arrays.sort(scratch, 0, neg);
+            heapSort(scratch, neg);
             for (int t = neg - k; t < neg; t++) selected[b * anchors + (int) (0xFFFFFFFFL - (scratch[t] & 0xFFFFFFFFL))] = true;
             kept += k;
         }
@@ -103,6 +103,28 @@ public final class MultiBoxLoss {
             }
         }
         return sum / norm;
+    }
+
+    /** Ascending in-place heap sort of a[0..n): no allocation, unlike the JDK's run-merging sort of large arrays. */
+    static void heapSort(long[] a, int n) {
+        for (int i = n / 2 - 1; i >= 0; i--) siftDown(a, i, n);
+        for (int end = n - 1; end > 0; end--) {
+            long t = a[0];
+            a[0] = a[end];
+            a[end] = t;
+            siftDown(a, 0, end);
+        }
+    }
+
+    private static void siftDown(long[] a, int i, int n) {
+        long v = a[i];
+        for (int c = 2 * i + 1; c < n; c = 2 * i + 1) {
+            if (c + 1 < n && a[c + 1] > a[c]) c++;
+            if (a[c] <= v) break;
+            a[i] = a[c];
+            i = c;
+        }
+        a[i] = v;
     }
 
     /** -log softmax(logits)[0], the loss of calling this anchor background. */

@@ -126,6 +126,19 @@ class MultiBoxLossTest {
         }
     }
 
+    @Test
+    void theInPlaceSortSorts() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int n : new int[] {0, 1, 2, 7, 100, 5000}) {
+            long[] a = new long[n + 3];
+            for (int i = 0; i < a.length; i++) a[i] = r.nextInt(50) - 25;
+            long[] expected = a.clone();
+            java.util.Arrays.sort(expected, 0, n);
+            MultiBoxLoss.heapSort(a, n);
+            assertArrayEquals(expected, a, "n = " + n);
+        }
+    }
+
     static double[] random(SplittableRandom r, int n, double scale) {
         double[] a = new double[n];
         for (int i = 0; i < n; i++) a[i] = scale * (2 * r.nextDouble() - 1);
