@@ -13,7 +13,11 @@ import java.util.List;
  * {@link BadExampleException} naming the example and the box.
  */
 public final class GroundTruthCheck {
-    /** What happened to one image's boxes. */
+    /**
+     * What happened to one image's boxes: clipped to the image and kept; dropped for zero area as
+     * annotated (droppedEmpty); dropped for no area, or under minArea, left inside the image
+     * (droppedOutside).
+     */
     public record Result(GroundTruth truth, int clipped, int droppedEmpty, int droppedOutside) {
         public int dropped() { return droppedEmpty + droppedOutside; }
     }

@@ -56,6 +56,8 @@ class DetectionAugmentationTest {
             PairGeometry g = SsdCropSampler.ssd(OUT, OUT).draw(W, H, gt, new SplittableRandom(seed));
             if (g.flip()) flipped++;
             Box moved = BoxTransform.apply(g, gt.box(0));
+            double mx = (moved.x1() + moved.x2()) / 2, my = (moved.y1() + moved.y2()) / 2;
+            assertTrue(mx >= 0 && mx <= OUT && my >= 0 && my <= OUT, "every patch holds the centre of a box: " + moved);
             for (int oy = 0; oy < OUT; oy++) {
                 for (int ox = 0; ox < OUT; ox++) {
                     double cx = ox + 0.5, cy = oy + 0.5;
