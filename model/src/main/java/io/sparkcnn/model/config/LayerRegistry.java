@@ -113,6 +113,7 @@ public final class LayerRegistry {
         s.put("sigmoid_binary_cross_entropy", c -> new SigmoidBinaryCrossEntropy());
         s.put("mean_squared_error", c -> new MeanSquaredError());
         s.put("smooth_l1", c -> new SmoothL1(c.optFloat("beta", SmoothL1.DEFAULT_BETA)));
+        s.put("ssd", SsdLossConfig::parse);
         // short names, as PyTorch users write them; the writer uses the full ones above
         s.put("sigmoid_bce", s.get("sigmoid_binary_cross_entropy"));
         s.put("mse", s.get("mean_squared_error"));

@@ -22,6 +22,17 @@ public record SmoothL1(float beta) implements LossSpec {
 
     public SmoothL1() { this(DEFAULT_BETA); }
 
+    /** The loss of one difference d = prediction - target (the formula every backend implements). */
+    public static double value(double d, double beta) {
+        double ad = Math.abs(d);
+        return ad < beta ? 0.5 * d * d / beta : ad - 0.5 * beta;
+    }
+
+    /** d value / d d: d / beta inside the quadratic zone, sign(d) outside. */
+    public static double derivative(double d, double beta) {
+        return Math.abs(d) < beta ? d / beta : Math.signum(d);
+    }
+
     @Override
     public String type() { return "smooth_l1"; }
 

@@ -1,13 +1,16 @@
 package io.sparkcnn.model.task;
 
 import io.sparkcnn.model.data.GrayImage;
+import io.sparkcnn.model.detect.GroundTruth;
 
 /**
  * One decoded example as the task layer sees it: the image as network input floats in
  * (C,H,W) order, and its target in the task's raw form — a class index, or a per-pixel
- * label mask (train ids, 255 = ignore). The key names the shard row or file in errors.
+ * label mask (train ids, 255 = ignore), or the objects' boxes in the image's pixels (detection;
+ * null otherwise). The key names the shard row or file in errors.
  */
-public record Example(String key, int channels, int height, int width, float[] pixels, int label, GrayImage mask) {
+public record Example(String key, int channels, int height, int width, float[] pixels, int label, GrayImage mask,
+        GroundTruth objects) {
     /** No class label (a segmentation example). */
     public static final int NO_LABEL = -1;
 
@@ -19,6 +22,11 @@ public record Example(String key, int channels, int height, int width, float[] p
         }
     }
 
+    /** An example without objects (classification, segmentation). */
+    public Example(String key, int channels, int height, int width, float[] pixels, int label, GrayImage mask) {
+        this(key, channels, height, width, pixels, label, mask, null);
+    }
+
     public static Example classified(String key, int channels, int height, int width, float[] pixels, int label) {
         return new Example(key, channels, height, width, pixels, label, null);
     }
@@ -27,8 +35,18 @@ public record Example(String key, int channels, int height, int width, float[] p
         return new Example(key, channels, height, width, pixels, NO_LABEL, mask);
     }
 
+    /** A detection example: its boxes are in this image's pixels (0 boxes is fine). */
+    public static Example detected(String key, int channels, int height, int width, float[] pixels, GroundTruth objects) {
+        return new Example(key, channels, height, width, pixels, NO_LABEL, null, objects);
+    }
+
+    /** The same image with other boxes (an augmentation moved them with the pixels). */
+    public Example withObjects(int newHeight, int newWidth, float[] newPixels, GroundTruth newObjects) {
+        return new Example(key, channels, newHeight, newWidth, newPixels, label, mask, newObjects);
+    }
+
     /** The same target with other pixels (an augmentation that leaves the target alone). */
     public Example withPixels(int newHeight, int newWidth, float[] newPixels) {
-        return new Example(key, channels, newHeight, newWidth, newPixels, label, mask);
+        return new Example(key, channels, newHeight, newWidth, newPixels, label, mask, objects);
     }
 }

@@ -7,15 +7,18 @@ public final class Tasks {
     private Tasks() {}
 
     /**
-     * The task that trains on shards of this kind with this many classes. Detection and video
-     * have no training task yet: they fail naming the kind.
+     * The task that trains on shards of this kind with this many classes. Detection's task comes
+     * from the network instead ({@link DetectionTask#of}: its ssd loss head holds the anchors);
+     * video has no training task yet. Both fail naming the kind.
      */
     public static TrainingTask forShards(Task kind, int classes) {
         return switch (kind) {
             case CLASSIFICATION -> new ClassificationTask(classes);
             case SEGMENTATION -> new SegmentationTask(classes);
-            case DETECTION, VIDEO -> throw new UnsupportedOperationException("no training task for "
-                    + kind.name().toLowerCase(java.util.Locale.ROOT) + " shards yet; classification and segmentation train");
+            case DETECTION -> throw new UnsupportedOperationException("detection shards: the task comes from the network,"
+                    + " whose ssd loss head holds the anchors (DetectionTask.of(network)), not from the shards alone");
+            case VIDEO -> throw new UnsupportedOperationException("no training task for video shards yet;"
+                    + " classification, segmentation and detection train");
         };
     }
 }

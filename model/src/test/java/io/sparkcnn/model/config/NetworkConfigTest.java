@@ -75,7 +75,7 @@ class NetworkConfigTest {
         NetworkSpec withBce = NetworkSpec.builder("bce", Shape.of(4)).add("fc", new Dense(3))
                 .loss(new SigmoidBinaryCrossEntropy()).build();
         NetworkSpec noLoss = NetworkSpec.builder("no_loss", Shape.of(4)).add("fc", new Dense(3)).build();
-        return List.of(twoD, oneD, threeD, withBce, noLoss);
+        return List.of(twoD, oneD, threeD, withBce, noLoss, SsdLossConfigTest.spec());
     }
 
     static void assertSameSpec(NetworkSpec expected, NetworkSpec actual) {
