@@ -63,6 +63,16 @@ class ShippedLogConfigTest {
             assertTrue(log.contains("Lost task 0.0 in stage 7.0"), log);
             assertFalse(out.contains("Submitting 2 missing tasks") || out.contains("a hadoop info line"), out);
             assertTrue(out.contains("WARN DAGScheduler: Lost task 0.0 in stage 7.0"), out);
+
+            // a destroyed broadcast removed again by the ContextCleaner: the file keeps it, the console does not
+            Logger blocks = ctx.getLogger("org.apache.spark.storage.BlockManager");
+            blocks.warn("Asked to remove block broadcast_454, which does not exist");
+            blocks.warn("Putting block rdd_3_1 failed");
+            log = Files.readString(file);
+            out = console.toString(StandardCharsets.UTF_8);
+            assertTrue(log.contains("Asked to remove block broadcast_454"), log);
+            assertFalse(out.contains("Asked to remove block"), out);
+            assertTrue(out.contains("WARN BlockManager: Putting block rdd_3_1 failed"), "other block warnings still show: " + out);
         } finally {
             ctx.stop();
         }
