@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,11 +33,8 @@ public final class SyntheticCityscapes implements Callable<Integer> {
     /** Cityscapes' annotated frame is the 20th of each snippet. */
     static final int FRAME = 19;
 
-    @Option(names = "--fashion-mnist", defaultValue = "/usr/share/datasets/fashion-mnist",
-            description = "folder with the Fashion-MNIST idx files (default ${DEFAULT-VALUE})")
-    Path source;
-    @Option(names = "--output", required = true, description = "folder to write the dataset into (a local path)")
-    Path output;
+    @Mixin
+    GeneratorOptions common;
     @Option(names = "--width", defaultValue = "128", description = "scene width in pixels (default ${DEFAULT-VALUE})")
     int width;
     @Option(names = "--height", defaultValue = "64", description = "scene height in pixels (default ${DEFAULT-VALUE})")
@@ -52,8 +50,6 @@ public final class SyntheticCityscapes implements Callable<Integer> {
     @Option(names = "--garment-size", defaultValue = "0.3:0.7",
             description = "garment side as a fraction of the scene height, MIN:MAX (default ${DEFAULT-VALUE})")
     String garmentSize;
-    @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
-    long seed;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -71,8 +67,8 @@ public final class SyntheticCityscapes implements Callable<Integer> {
             if (train < 0 || val < 0 || test < 0 || train + val + test == 0) {
                 throw new IllegalArgumentException("--train, --val, --test must be >= 0 and not all 0");
             }
-            String[] g = pair(garments, "--garments");
-            String[] s = pair(garmentSize, "--garment-size");
+            String[] g = GeneratorOptions.range(garments, "--garments");
+            String[] s = GeneratorOptions.range(garmentSize, "--garment-size");
             renderer = new SceneRenderer(width, height, Integer.parseInt(g[0]), Integer.parseInt(g[1]),
                     Double.parseDouble(s[0]), Double.parseDouble(s[1]));
         } catch (IllegalArgumentException e) {
@@ -80,26 +76,21 @@ public final class SyntheticCityscapes implements Callable<Integer> {
             return 2;
         }
         try {
-            IdxReader.Labeled trainGarments = train > 0 ? IdxReader.readSplit(source, "train") : null;
-            IdxReader.Labeled testGarments = val + test > 0 ? IdxReader.readSplit(source, "t10k") : null;
+            IdxReader.Labeled trainGarments = train > 0 ? IdxReader.readSplit(common.source, "train") : null;
+            IdxReader.Labeled testGarments = val + test > 0 ? IdxReader.readSplit(common.source, "t10k") : null;
             write(renderer, "train", TRAIN_CITIES, train, trainGarments);
             write(renderer, "val", VAL_CITIES, val, testGarments);
             write(renderer, "test", TEST_CITIES, test, testGarments);
-            Files.writeString(output.resolve("SYNTHETIC.txt"), readme(), StandardCharsets.UTF_8);
+            Files.writeString(common.output.resolve("SYNTHETIC.txt"), readme(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             System.err.println("synthetic-cityscapes: " + e.getMessage());
             return 2;
         }
         System.out.printf("synthetic-cityscapes: %d train, %d val, %d test scenes of %dx%d in %s%n", train, val, test,
-                width, height, output);
+                width, height, common.output);
         return 0;
     }
 
-    private static String[] pair(String v, String option) {
-        String[] p = v.split(":");
-        if (p.length != 2) throw new IllegalArgumentException(option + " must be MIN:MAX, got " + v);
-        return p;
-    }
 
     private void write(SceneRenderer renderer, String split, List<String> cities, int count,
             IdxReader.Labeled garmentSet) throws IOException {
@@ -107,8 +98,8 @@ public final class SyntheticCityscapes implements Callable<Integer> {
             String city = cities.get(i % cities.size());
             String stem = String.format("%s_%06d_%06d", city, i / cities.size(), FRAME);
             SceneRenderer.Scene scene = renderer.render(garmentSet, new SplittableRandom(sceneSeed(split, i)));
-            Path img = output.resolve("leftImg8bit").resolve(split).resolve(city).resolve(stem + "_leftImg8bit.png");
-            Path gt = output.resolve("gtFine").resolve(split).resolve(city).resolve(stem + "_gtFine_labelIds.png");
+            Path img = common.output.resolve("leftImg8bit").resolve(split).resolve(city).resolve(stem + "_leftImg8bit.png");
+            Path gt = common.output.resolve("gtFine").resolve(split).resolve(city).resolve(stem + "_gtFine_labelIds.png");
             Files.createDirectories(img.getParent());
             Files.createDirectories(gt.getParent());
             Files.write(img, ImageCodec.encodePng(scene.image()));
@@ -117,12 +108,12 @@ public final class SyntheticCityscapes implements Callable<Integer> {
     }
 
     private long sceneSeed(String split, int index) {
-        return new SplittableRandom(seed ^ ((long) split.hashCode() << 32) ^ index).nextLong();
+        return new SplittableRandom(common.seed ^ ((long) split.hashCode() << 32) ^ index).nextLong();
     }
 
     private String readme() {
         return "SYNTHETIC data in the Cityscapes layout, not Cityscapes: Fashion-MNIST garments pasted on textured\n"
-                + "street scenes by io.sparkcnn.dataprep.synthetic.SyntheticCityscapes (seed " + seed + ", " + width + "x"
+                + "street scenes by io.sparkcnn.dataprep.synthetic.SyntheticCityscapes (seed " + common.seed + ", " + width + "x"
                 + height + ").\nBackground: sky (labelId 23), building (11), road (7); void: garment borders (0, unlabeled)"
                 + " and an\nego-vehicle strip (1); both map to trainId 255. Garments:\n" + GarmentClasses.table();
     }

@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,11 +43,8 @@ public final class SyntheticCoco implements Callable<Integer> {
     static final double CROWD_SIZE_MIN = 0.10;
     static final double CROWD_SIZE_MAX = 0.16;
 
-    @Option(names = "--fashion-mnist", defaultValue = "/usr/share/datasets/fashion-mnist",
-            description = "folder with the Fashion-MNIST idx files (default ${DEFAULT-VALUE})")
-    Path source;
-    @Option(names = "--output", required = true, description = "folder to write the dataset into (a local path)")
-    Path output;
+    @Mixin
+    GeneratorOptions common;
     @Option(names = "--width", defaultValue = "96", description = "image width in pixels (default ${DEFAULT-VALUE})")
     int width;
     @Option(names = "--height", defaultValue = "96", description = "image height in pixels (default ${DEFAULT-VALUE})")
@@ -62,8 +60,6 @@ public final class SyntheticCoco implements Callable<Integer> {
     String garmentSize;
     @Option(names = "--crowd", defaultValue = "0.1", description = "fraction of images with a crowd group (default ${DEFAULT-VALUE})")
     double crowd;
-    @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
-    long seed;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -84,8 +80,8 @@ public final class SyntheticCoco implements Callable<Integer> {
             if (train < 0 || val < 0 || train + val == 0) throw new IllegalArgumentException("--train, --val must be >= 0 and not both 0");
             if (!(crowd >= 0 && crowd <= 1)) throw new IllegalArgumentException("--crowd must be in [0, 1], got " + crowd);
             if (width < 16 || height < 16) throw new IllegalArgumentException("images must be at least 16x16, got " + width + "x" + height);
-            String[] g = pair(garments, "--garments");
-            String[] s = pair(garmentSize, "--garment-size");
+            String[] g = GeneratorOptions.range(garments, "--garments");
+            String[] s = GeneratorOptions.range(garmentSize, "--garment-size");
             renderer = new SceneRenderer(width, height, Integer.parseInt(g[0]), Integer.parseInt(g[1]),
                     Double.parseDouble(s[0]), Double.parseDouble(s[1]));
         } catch (IllegalArgumentException e) {
@@ -94,25 +90,20 @@ public final class SyntheticCoco implements Callable<Integer> {
         }
         int[] annotations = new int[2];
         try {
-            IdxReader.Labeled trainGarments = train > 0 ? IdxReader.readSplit(source, "train") : null;
-            IdxReader.Labeled testGarments = val > 0 ? IdxReader.readSplit(source, "t10k") : null;
+            IdxReader.Labeled trainGarments = train > 0 ? IdxReader.readSplit(common.source, "train") : null;
+            IdxReader.Labeled testGarments = val > 0 ? IdxReader.readSplit(common.source, "t10k") : null;
             annotations[0] = write(renderer, "train2017", train, 1, trainGarments);
             annotations[1] = write(renderer, "val2017", val, train + 1, testGarments);
-            Files.writeString(output.resolve("SYNTHETIC.txt"), readme(), StandardCharsets.UTF_8);
+            Files.writeString(common.output.resolve("SYNTHETIC.txt"), readme(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             System.err.println("synthetic-coco: " + e.getMessage());
             return 2;
         }
         System.out.printf("synthetic-coco: %d train images (%d annotations), %d val images (%d annotations) of %dx%d in %s%n",
-                train, annotations[0], val, annotations[1], width, height, output);
+                train, annotations[0], val, annotations[1], width, height, common.output);
         return 0;
     }
 
-    private static String[] pair(String v, String option) {
-        String[] p = v.split(":");
-        if (p.length != 2) throw new IllegalArgumentException(option + " must be MIN:MAX, got " + v);
-        return p;
-    }
 
     /** An annotation as it goes into the json. */
     private record Annotation(long imageId, Garment garment, InstanceMask mask) {}
@@ -120,8 +111,8 @@ public final class SyntheticCoco implements Callable<Integer> {
     /** Writes a split's images, then its instances json (info, licenses, images, annotations, categories, COCO's order). */
     private int write(SceneRenderer renderer, String split, int count, long firstId, IdxReader.Labeled garmentSet)
             throws IOException {
-        Path images = Files.createDirectories(output.resolve(split));
-        Path json = Files.createDirectories(output.resolve("annotations")).resolve("instances_" + split + ".json");
+        Path images = Files.createDirectories(common.output.resolve(split));
+        Path json = Files.createDirectories(common.output.resolve("annotations")).resolve("instances_" + split + ".json");
         List<Annotation> annotations = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             long id = firstId + i;
@@ -250,12 +241,12 @@ public final class SyntheticCoco implements Callable<Integer> {
     }
 
     private long imageSeed(String split, int index) {
-        return new SplittableRandom(seed ^ ((long) split.hashCode() << 32) ^ index).nextLong();
+        return new SplittableRandom(common.seed ^ ((long) split.hashCode() << 32) ^ index).nextLong();
     }
 
     private String readme() {
         return "SYNTHETIC data in the COCO 2017 layout, not COCO: Fashion-MNIST garments pasted on textured scenes by\n"
-                + "io.sparkcnn.dataprep.synthetic.SyntheticCoco (seed " + seed + ", " + width + "x" + height + ").\n"
+                + "io.sparkcnn.dataprep.synthetic.SyntheticCoco (seed " + common.seed + ", " + width + "x" + height + ").\n"
                 + "One annotation per visible garment (box = its visible pixels); crowd groups of small garments of one\n"
                 + "class are one iscrowd=1 annotation with an RLE mask. Categories:\n" + GarmentCategories.table();
     }
