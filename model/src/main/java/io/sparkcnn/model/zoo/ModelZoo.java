@@ -28,7 +28,9 @@ import java.util.Set;
  * Segmentation models output (classes, H, W) logits at the input's size with per-pixel
  * softmax cross-entropy (ignore 255), sized by {@link ZooOptions}: {@code fcn32s},
  * {@code fcn16s}, {@code fcn8s} ({@link Fcn}), {@code unet} ({@link UNet}), {@code deeplab}
- * ({@link DeepLab}).
+ * ({@link DeepLab}). The detector {@code ssd} ({@link Ssd}) ends in SSD heads on 2-5 feature
+ * maps with the {@code ssd} loss and default anchors for its input size; width sizes its
+ * backbone, depth counts its feature maps.
  */
 public final class ModelZoo {
 
@@ -69,6 +71,7 @@ public final class ModelZoo {
         MODELS.put("fcn8s", (n, c, in, o) -> Fcn.build(n, c, in, 8, o));
         MODELS.put("unet", UNet::build);
         MODELS.put("deeplab", DeepLab::build);
+        MODELS.put("ssd", Ssd::build);
     }
 
     private ModelZoo() {}
