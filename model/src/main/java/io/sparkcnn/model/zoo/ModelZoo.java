@@ -92,7 +92,12 @@ public final class ModelZoo {
     public static NetworkSpec build(String name, int classes, Shape input, ZooOptions options) {
         Factory f = MODELS.get(name);
         if (f == null) throw new IllegalArgumentException("unknown zoo model '" + name + "'; known models are " + names());
-        if (classes < 2) throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
+        if (name.equals("ssd")) {
+            // object classes: the detector adds the background
+            if (classes < 1) throw new IllegalArgumentException("a detector needs at least 1 object class, got " + classes);
+        } else if (classes < 2) {
+            throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
+        }
         if (input == null || input.rank() != 3) {
             throw new IllegalArgumentException("zoo model '" + name + "' takes images (C,H,W), got " + input);
         }

@@ -100,6 +100,9 @@ class SsdZooTest {
         m = assertThrows(NetworkConfigException.class,
                 () -> NetworkConfig.read("network { zoo = ssd, classes = 10, input = [3, 96, 96], depth = 6 }")).getMessage();
         assertTrue(m.contains("at most 5"), m);
+        assertEquals(1, ((SsdLoss) ModelZoo.build("ssd", 1, IN96).loss()).classes(), "a one-class detector");
+        m = assertThrows(IllegalArgumentException.class, () -> ModelZoo.build("ssd", 0, IN96)).getMessage();
+        assertTrue(m.contains("at least 1 object class"), m);
         // a non-square input: each map's stride keeps its last cell centre inside the image
         NetworkSpec wide = ModelZoo.build("ssd", 2, Shape.of(3, 64, 96));
         FeatureMapAnchors last = ((SsdLoss) wide.loss()).anchors().maps().get(2);
