@@ -24,6 +24,7 @@ import java.util.Set;
  * <tr><td>resnet18_cifar, resnet34_cifar, resnet50_cifar</td><td>the same with a 3x3 stride-1 stem, no max pool</td><td>11,173,962 (resnet18_cifar at 10)</td></tr>
  * <tr><td>inception_v1</td><td>GoogLeNet with BN, no auxiliary heads</td><td>7,005,832 at 1000</td></tr>
  * <tr><td>mobilenet_v1</td><td>depthwise-separable, width 1.0</td><td>4,231,976 at 1000</td></tr>
+ * <tr><td>ssd</td><td>single-shot detector, MobileNet-like backbone, 3 maps (width 16, depth 3)</td><td>294,612 at 10 classes, 96x96</td></tr>
  * </table>
  * Segmentation models output (classes, H, W) logits at the input's size with per-pixel
  * softmax cross-entropy (ignore 255), sized by {@link ZooOptions}: {@code fcn32s},

@@ -1,19 +1,25 @@
 package io.sparkcnn.model.zoo;
 
+import io.sparkcnn.model.backend.cpu.CpuBackend;
 import io.sparkcnn.model.config.NetworkConfig;
 import io.sparkcnn.model.config.NetworkConfigException;
 import io.sparkcnn.model.detect.AnchorSpec;
+import io.sparkcnn.model.detect.Box;
 import io.sparkcnn.model.detect.FeatureMapAnchors;
+import io.sparkcnn.model.detect.GroundTruth;
 import io.sparkcnn.model.detect.SsdHeads;
 import io.sparkcnn.model.detect.SsdLoss;
+import io.sparkcnn.model.graph.Network;
 import io.sparkcnn.model.graph.NetworkSpec;
 import io.sparkcnn.model.graph.Node;
 import io.sparkcnn.model.task.DetectionTask;
+import io.sparkcnn.model.task.Example;
 import io.sparkcnn.model.tensor.Shape;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,6 +91,29 @@ class SsdZooTest {
         NetworkSpec byName = NetworkConfig.read("network { zoo = ssd, classes = 10, input = [3, 96, 96] }");
         assertEquals(built.loss(), byName.loss());
         assertEquals(built.paramCount(), byName.paramCount());
+    }
+
+    /** The shipped network runs: one step on a garment-sized box and an empty image, finite loss. */
+    @Test
+    void theConfigFileTrainsOneStep() {
+        NetworkSpec spec = NetworkConfig.read(Path.of("../conf/networks/ssd_small.conf"));
+        DetectionTask task = DetectionTask.of(spec);
+        int in = 3 * 96 * 96, t = task.targetSize(null);
+        float[] x = new float[2 * in], y = new float[2 * t];
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        var box = new GroundTruth(List.of(new Box(10, 20, 40, 70)),
+                new int[] {10}, new boolean[1]);
+        assertTrue(task.encode(Example.detected("a", 3, 96, 96, new float[in], box), y, 0).positives() > 0);
+        task.encode(Example.detected("b", 3, 96, 96, new float[in], GroundTruth.EMPTY), y, t);
+        try (CpuBackend backend = new CpuBackend(1);
+                Network net = Network.build(spec, 2, backend, 0)) {
+            net.initParams(1);
+            net.setInput(x, 0);
+            net.setTargets(y, 0);
+            float loss = net.forwardBackward();
+            assertTrue(loss > 0 && Float.isFinite(loss), "loss " + loss);
+        }
     }
 
     @Test
