@@ -24,11 +24,14 @@ import java.util.Set;
  * <tr><td>resnet18_cifar, resnet34_cifar, resnet50_cifar</td><td>the same with a 3x3 stride-1 stem, no max pool</td><td>11,173,962 (resnet18_cifar at 10)</td></tr>
  * <tr><td>inception_v1</td><td>GoogLeNet with BN, no auxiliary heads</td><td>7,005,832 at 1000</td></tr>
  * <tr><td>mobilenet_v1</td><td>depthwise-separable, width 1.0</td><td>4,231,976 at 1000</td></tr>
+ * <tr><td>ssd</td><td>single-shot detector, MobileNet-like backbone, 3 maps (width 16, depth 3)</td><td>294,612 at 10 classes, 96x96</td></tr>
  * </table>
  * Segmentation models output (classes, H, W) logits at the input's size with per-pixel
  * softmax cross-entropy (ignore 255), sized by {@link ZooOptions}: {@code fcn32s},
  * {@code fcn16s}, {@code fcn8s} ({@link Fcn}), {@code unet} ({@link UNet}), {@code deeplab}
- * ({@link DeepLab}).
+ * ({@link DeepLab}). The detector {@code ssd} ({@link Ssd}) ends in SSD heads on 2-5 feature
+ * maps with the {@code ssd} loss and default anchors for its input size; width sizes its
+ * backbone, depth counts its feature maps.
  */
 public final class ModelZoo {
 
@@ -69,6 +72,7 @@ public final class ModelZoo {
         MODELS.put("fcn8s", (n, c, in, o) -> Fcn.build(n, c, in, 8, o));
         MODELS.put("unet", UNet::build);
         MODELS.put("deeplab", DeepLab::build);
+        MODELS.put("ssd", Ssd::build);
     }
 
     private ModelZoo() {}
@@ -89,7 +93,12 @@ public final class ModelZoo {
     public static NetworkSpec build(String name, int classes, Shape input, ZooOptions options) {
         Factory f = MODELS.get(name);
         if (f == null) throw new IllegalArgumentException("unknown zoo model '" + name + "'; known models are " + names());
-        if (classes < 2) throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
+        if (name.equals("ssd")) {
+            // object classes: the detector adds the background
+            if (classes < 1) throw new IllegalArgumentException("a detector needs at least 1 object class, got " + classes);
+        } else if (classes < 2) {
+            throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
+        }
         if (input == null || input.rank() != 3) {
             throw new IllegalArgumentException("zoo model '" + name + "' takes images (C,H,W), got " + input);
         }

@@ -6,6 +6,7 @@ import java.util.Arrays;
  * Size knobs of the segmentation models, 0 / null for the model's default: width (filters of
  * the first stage; later stages double it), depth (FCN: convolutions per stage; U-Net: levels;
  * DeepLab: stride-2 stages, so the output stride is 2^depth) and DeepLab's dilation rates.
+ * The detector ssd takes width (its stem's filters) and depth (its feature maps).
  * Classification models take none.
  */
 public record ZooOptions(int width, int depth, int[] rates) {
