@@ -3,6 +3,8 @@ package io.sparkcnn.jobs;
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
 import io.sparkcnn.jobs.config.ConfigException;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.data.BoxSurvey;
+import io.sparkcnn.jobs.data.DetectionRows;
 import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.jobs.eval.SegmentationEvaluation;
 import io.sparkcnn.jobs.train.Aggregation;
@@ -76,6 +78,11 @@ public final class TrainJob {
         SplitIndex train = resumed.map(ResumePoint::train).orElseGet(plan::trainingSplit);
         console.phase("reading shards", String.format("split '%s': %,d rows in %d shard files of %s", train.split(),
                 train.rows(), train.files().size(), plan.dataRoot()));
+        if (plan.trainExamples() instanceof DetectionRows boxes) { // bad rows fail here, naming the row; drops are counted
+            String counts = BoxSurvey.run(sc, train, boxes, cfg.integer("train.workers")).describe(train.split());
+            LOG.info("boxes of {}", counts);
+            console.line(counts);
+        }
         DataVersion data = resumed.map(ResumePoint::data).orElseGet(() -> DataVersion.of(plan.manifest(), trainSplit));
         String recordedConfig = Normalisation.explicit(plan.config(), plan.manifest()).render();
         int workers = cfg.integer("train.workers");
