@@ -6,6 +6,7 @@ import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.BoxSurvey;
 import io.sparkcnn.jobs.data.DetectionRows;
 import io.sparkcnn.jobs.data.SplitIndex;
+import io.sparkcnn.jobs.eval.DetectionEvaluation;
 import io.sparkcnn.jobs.eval.SegmentationEvaluation;
 import io.sparkcnn.jobs.train.Aggregation;
 import io.sparkcnn.jobs.train.BackendChoice;
@@ -48,9 +49,11 @@ public final class TrainJob {
 
     /**
      * The end of a run: its final state, the last checkpoint, and the evaluation (null when
-     * skipped): a classifier's in evaluation, a segmentation network's in segmentation.
+     * skipped): a classifier's in evaluation, a segmentation network's in segmentation, a detector's
+     * in detection.
      */
-    public record Result(TrainingState state, Path checkpoint, Evaluation evaluation, SegmentationEvaluation segmentation) {}
+    public record Result(TrainingState state, Path checkpoint, Evaluation evaluation, SegmentationEvaluation segmentation,
+                         DetectionEvaluation detection) {}
 
     private TrainJob() {}
 
@@ -149,14 +152,17 @@ public final class TrainJob {
 
         Evaluation evaluation = null;
         SegmentationEvaluation segmentation = null;
+        DetectionEvaluation detection = null;
         if (cfg.bool("train.evaluateAtEnd") && end.epoch() >= settings.epochs()) {
-            if (plan.task().kind() == Task.SEGMENTATION) {
+            if (plan.task().kind() == Task.DETECTION) {
+                detection = EvaluateJob.evaluateDetection(spark, plan, store, last[0], end.params(), end.buffers(), console);
+            } else if (plan.task().kind() == Task.SEGMENTATION) {
                 segmentation = EvaluateJob.evaluateSegmentation(spark, plan, store, last[0], end.params(), end.buffers(), console);
             } else {
                 evaluation = EvaluateJob.evaluate(spark, plan, store, last[0], end.params(), end.buffers(), console);
             }
         }
-        return new Result(end, last[0], evaluation, segmentation);
+        return new Result(end, last[0], evaluation, segmentation, detection);
     }
 
     /** recordedConfig: the job config with the normalisation made explicit; data: the rows trained on. */
