@@ -236,7 +236,7 @@ class DetectionTrainJobTest extends SharedSpark {
 
     @Test
     void evaluationOnTheExecutorsEqualsCocoMatchesComputedByHandInOneJvm() throws IOException {
-        TrainJob.Result r = train(config("eval", "train.evaluateAtEnd=true", "eval.partitions=3", "train.epochs=8"), false);
+        TrainJob.Result r = train(config("eval", "train.evaluateAtEnd=true", "eval.partitions=3", "train.epochs=20"), false);
         DetectionEvaluation e = r.detection();
         assertEquals(null, r.evaluation());
         assertEquals(null, r.segmentation());
