@@ -305,6 +305,41 @@ class DetectionTrainJobTest extends SharedSpark {
     }
 
     @Test
+    void predictWritesACocoResultsFileOfTheEvaluatedDetections() throws IOException {
+        JobConfig cfg = config("predict", "train.epochs=20", "train.evaluateAtEnd=true", "eval.partitions=3");
+        TrainJob.Result r = train(cfg, false);
+        JobPlan plan = JobPlan.prepare(cfg, sc.hadoopConfiguration());
+        Path out = Path.of(java.net.URI.create(PredictJob.run(spark, plan)));
+        assertEquals("detections-test.json", out.getFileName().toString());
+
+        // the file's detections, back as corner boxes with class indices, evaluate to the numbers of the evaluation
+        var results = new ObjectMapper().readTree(out.toFile());
+        SplitIndex test = plan.split("test", "predict.split");
+        EncodedRows rows = new ShardRowReader(test, sc.hadoopConfiguration(), Task.DETECTION).read(0, (int) test.rows());
+        java.util.Map<Long, Detections> byImage = new java.util.HashMap<>();
+        for (int i = 0; i < rows.size(); i++) byImage.put(rows.imageIds[i], new Detections());
+        for (var d : results) {
+            int id = d.get("category_id").asInt();
+            assertTrue(id == 3 || id == 7, "original category ids: " + d);
+            var b = d.get("bbox");
+            Detections img = byImage.get(d.get("image_id").asLong());
+            assertTrue(img != null, "an image of the split: " + d);
+            float x = (float) b.get(0).asDouble(), y = (float) b.get(1).asDouble();
+            img.add(x, y, (float) (x + b.get(2).asDouble()), (float) (y + b.get(3).asDouble()), (float) d.get("score").asDouble(),
+                    id == 3 ? 0 : 1);
+        }
+        assertTrue(results.size() > rows.size(), results.size() + " detections");
+        CocoMatches fromFile = new CocoMatches(TinyDetShards.CLASSES);
+        for (int i = 0; i < rows.size(); i++) {
+            Detections d = byImage.get(rows.imageIds[i]);
+            assertTrue(d.count() <= 100, "top-100 per image");
+            fromFile.addImage(rows.imageIds[i], rows.objLabels[i], rows.objBoxes[i], rows.objAreas[i], rows.objCrowd[i], d);
+        }
+        double[] expected = r.detection().stats(), got = fromFile.accumulate().stats();
+        for (int s = 0; s < expected.length; s++) assertEquals(expected[s], got[s], 1e-9, DetectionEvaluation.STAT_NAMES.get(s));
+    }
+
+    @Test
     void stoppingAndResumingGivesTheUninterruptedParametersBitForBit() {
         train(config("whole"), false);
         TrainJob.Result stopped = train(config("parts", "train.maxRounds=3"), false);

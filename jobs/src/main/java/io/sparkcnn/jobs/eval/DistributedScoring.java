@@ -187,6 +187,34 @@ public final class DistributedScoring {
         return total;
     }
 
+    /**
+     * Detection: every image's final detections (as {@link #evaluateDetection} makes them, in the stored
+     * image's pixels, labels 0..K-1), per partition in row order, partitions in order.
+     */
+    public List<ImageDetections> predictDetections(ScoringModel model, double scoreThreshold, double nmsIou,
+                                                   int detectionsPerImage) {
+        if (!(examples instanceof DetectionRows rows)) {
+            throw new IllegalStateException("box predictions need detection rows, got " + examples.kind());
+        }
+        BoxPredictions.Settings settings = new BoxPredictions.Settings(scoreThreshold, nmsIou, detectionsPerImage);
+        List<ImageDetections> parts = collectPerPartition(model, (p, net, blocks) -> {
+            BoxPredictions post = new BoxPredictions(rows.detectionTask(), settings);
+            InferenceBatches batches = new InferenceBatches(net);
+            Detections found = new Detections();
+            int outSize = net.outputSize();
+            ImageDetections.Builder part = new ImageDetections.Builder(p);
+            blocks.forEach(b -> batches.run(b, (start, n, out) -> {
+                EncodedRows e = b.rows();
+                for (int i = 0; i < n; i++) {
+                    post.detect(out, i * outSize, e.widths[start + i], e.heights[start + i], found);
+                    part.add(e.imageIds[start + i], found);
+                }
+            }));
+            return part.build();
+        });
+        return parts.stream().sorted(java.util.Comparator.comparingInt(ImageDetections::partition)).toList();
+    }
+
     /** One partition's metrics as {@link MetricAccumulator#toLongs}, and where it ran. */
     record TaskCounts(int partition, long[] state, String device) implements java.io.Serializable {}
 
