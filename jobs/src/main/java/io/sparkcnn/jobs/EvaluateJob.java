@@ -53,7 +53,7 @@ public final class EvaluateJob {
     /** The same, telling the console its phases and progress. */
     public static Evaluation run(SparkSession spark, JobPlan plan, JobConsole console) {
         if (plan.task().kind() != Task.CLASSIFICATION) {
-            throw new IllegalStateException("a " + plan.task().kind() + " plan evaluates with runSegmentation, not run");
+            throw new IllegalStateException("a " + plan.task().kind() + " plan evaluates with runSegmentation or runDetection, not run");
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CheckpointStore store = new CheckpointStore(plan.config().string("run.dir"), sc.hadoopConfiguration());

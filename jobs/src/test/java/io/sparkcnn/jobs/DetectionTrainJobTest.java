@@ -260,7 +260,7 @@ class DetectionTrainJobTest extends SharedSpark {
                 net.setInput(x, 0);
                 net.forward(false);
                 net.readOutput(out);
-                List<ScoredBox> candidates = task.decode(out, 0, 0.01f, 400);
+                List<ScoredBox> candidates = task.decode(out, 0, 0.01f, 200);
                 int n = candidates.size();
                 float[] boxes = new float[4 * n], scores = new float[n];
                 int[] labels = new int[n];

@@ -17,11 +17,12 @@ import java.util.List;
  * the best detectionsPerImage, and each box mapped back from the network input with
  * {@link BoxTransform#unresize}. Labels are the contiguous classes 0..K-1 (the decoder's minus 1).
  *
- * <p>The jobs' own step until the model's post-processing class is merged; not thread-safe (one per task).
+ * <p>The jobs' own step, written while the model's {@code DetectionPostprocess} was not in this branch: the
+ * same steps and defaults, to be replaced by it on merge. Not thread-safe (one per task).
  */
 final class BoxPredictions {
-    /** Candidates per class entering NMS (SSD's Caffe test net and torchvision's SSD: 400). */
-    static final int CANDIDATES_PER_CLASS = 400;
+    /** Candidates per class entering NMS (200, as the model's DetectionPostprocess.Settings.DEFAULTS). */
+    static final int CANDIDATES_PER_CLASS = 200;
 
     /** The evaluation settings: eval.detectionScoreThreshold, eval.detectionNmsIou, eval.detectionsPerImage. */
     record Settings(double scoreThreshold, double nmsIou, int detectionsPerImage) implements Serializable {}
