@@ -110,8 +110,7 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         }
         JobPlan plan = new JobPlan(cfg, manifest, dataRoot, network, task, train, eval);
         if (task.kind() == Task.SEGMENTATION) requireSegmentationAugmentation(cfg);
-        if (task.kind() == Task.DETECTION) requirePairedAugmentation(cfg, "detection moves image and boxes together: use"
-                + " augment.detectionExpand, augment.detectionMinPatch and augment.horizontalFlip");
+        if (task.kind() == Task.DETECTION) requireDetectionAugmentation(cfg);
         plan.trainExamples(); // the task's own settings fail here, before any side effect
         if (training) plan.trainingSplit();
         if (training) checkBatchFits(network, cfg, "train.batchSizePerWorker");
@@ -135,6 +134,16 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
     private static void requireSegmentationAugmentation(JobConfig cfg) {
         requirePairedAugmentation(cfg, "segmentation moves image and mask together: use augment.segmentationScaleMin/Max"
                 + " and augment.horizontalFlip");
+    }
+
+    // detection's geometry is its own: the image-only and the segmentation settings would be ignored
+    private static void requireDetectionAugmentation(JobConfig cfg) {
+        String instead = "detection moves image and boxes together: use augment.detectionExpand, augment.detectionMinPatch"
+                + " and augment.horizontalFlip";
+        requirePairedAugmentation(cfg, instead);
+        for (String key : List.of("augment.segmentationScaleMin", "augment.segmentationScaleMax")) {
+            if (cfg.decimal(key) != 1) throw new ConfigException(key, "is segmentation's paired scale; " + instead);
+        }
     }
 
     private static void requirePairedAugmentation(JobConfig cfg, String instead) {

@@ -138,6 +138,9 @@ class DetectionTrainJobTest extends SharedSpark {
                 () -> JobPlan.prepare(config("padcrop", "augment.padCrop=2"), sc.hadoopConfiguration()));
         assertEquals("augment.padCrop", e.key());
         assertTrue(e.getMessage().contains("augment.detectionExpand"), e.getMessage());
+        ConfigException scale = assertThrows(ConfigException.class,
+                () -> JobPlan.prepare(config("scale", "augment.segmentationScaleMax=1.5"), sc.hadoopConfiguration()));
+        assertEquals("augment.segmentationScaleMax", scale.key());
     }
 
     @Test
