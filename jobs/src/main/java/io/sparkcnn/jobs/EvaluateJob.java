@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
 import io.sparkcnn.jobs.config.ConfigException;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.data.BoxCounts;
+import io.sparkcnn.jobs.data.BoxSurvey;
+import io.sparkcnn.jobs.data.DetectionRows;
+import io.sparkcnn.jobs.eval.DetectionEvaluation;
 import io.sparkcnn.jobs.eval.DistributedScoring;
 import io.sparkcnn.jobs.eval.EvalCounts;
 import io.sparkcnn.jobs.eval.ScoringModel;
@@ -17,6 +21,7 @@ import io.sparkcnn.jobs.train.BackendFailedException;
 import io.sparkcnn.model.checkpoint.CheckpointException;
 import io.sparkcnn.model.config.NetworkConfig;
 import io.sparkcnn.model.data.Task;
+import io.sparkcnn.model.metrics.CocoMatches;
 import io.sparkcnn.model.task.SegmentationMetrics;
 import io.sparkcnn.model.progress.JobConsole;
 import io.sparkcnn.model.train.Evaluation;
@@ -48,7 +53,7 @@ public final class EvaluateJob {
     /** The same, telling the console its phases and progress. */
     public static Evaluation run(SparkSession spark, JobPlan plan, JobConsole console) {
         if (plan.task().kind() != Task.CLASSIFICATION) {
-            throw new IllegalStateException("a " + plan.task().kind() + " plan evaluates with runSegmentation, not run");
+            throw new IllegalStateException("a " + plan.task().kind() + " plan evaluates with runSegmentation or runDetection, not run");
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CheckpointStore store = new CheckpointStore(plan.config().string("run.dir"), sc.hadoopConfiguration());
@@ -101,6 +106,63 @@ public final class EvaluateJob {
                             + " baseline mIoU %.4f (%s)", checkpointDir.getName(), split, e.scores().meanIou(),
                     e.scores().pixelAccuracy(), e.scores().countedPixels(), e.classNames().get(e.baselineClass()),
                     e.baseline().meanIou(), json));
+            return e;
+        } catch (JsonProcessingException ex) {
+            throw new UncheckedIOException(ex);
+        } catch (Exception ex) { // Spark's job failure is a checked SparkException, thrown undeclared
+            rethrowBackendFailure(ex);
+            throw ex;
+        } finally {
+            sc.clearJobGroup();
+        }
+    }
+
+    /**
+     * Evaluates a detection checkpoint (eval.checkpoint, or the newest) as cocoeval does for boxes:
+     * the 12 COCO numbers and per-category AP over the whole split, in the stored images' pixels.
+     */
+    public static DetectionEvaluation runDetection(SparkSession spark, JobPlan plan, JobConsole console) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        CheckpointStore store = new CheckpointStore(plan.config().string("run.dir"), sc.hadoopConfiguration());
+        CheckpointStore.Loaded l = chosen(store, plan.config());
+        requireNetwork(plan, l);
+        return evaluateDetection(spark, plan, store, l.dir(), l.checkpoint().params(), l.checkpoint().buffers(), console);
+    }
+
+    /**
+     * The executors match their images' detections (eval.detectionScoreThreshold, eval.detectionNmsIou,
+     * eval.detectionsPerImage) against the stored objects; the driver accumulates the merged matches,
+     * prints cocoeval's summary and the per-category table, and writes evaluation-&lt;split&gt;.json into
+     * checkpointDir.
+     */
+    static DetectionEvaluation evaluateDetection(SparkSession spark, JobPlan plan, CheckpointStore store, Path checkpointDir,
+                                                 float[] params, float[] buffers, JobConsole console) {
+        JobConfig cfg = plan.config();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        String split = cfg.string("data.evalSplit");
+        int partitions = cfg.integer("eval.partitions") > 0 ? cfg.integer("eval.partitions") : cfg.integer("train.workers");
+        ScoringModel model = scoringModel(plan, params, buffers);
+        sc.setJobGroup(cfg.string("run.name") + "-evaluate", cfg.string("run.name") + ": evaluate " + checkpointDir.getName()
+                + " on '" + split + "'", false);
+        try (TaskProgress progress = TaskProgress.start(sc, console, "evaluating")) {
+            SplitIndex rows = plan.split(split, "data.evalSplit");
+            DetectionRows examples = (DetectionRows) plan.evalExamples();
+            BoxCounts boxes = BoxSurvey.run(sc, rows, examples, partitions);
+            console.line(boxes.describe(split));
+            console.phase("evaluating", String.format("%s on split '%s': %,d images in %d partitions", checkpointDir.getName(),
+                    split, rows.rows(), partitions));
+            DistributedScoring scoring = new DistributedScoring(sc, rows, examples, partitions,
+                    cfg.decimal("eval.blockHeapFraction"));
+            CocoMatches matches = scoring.evaluateDetection(model, cfg.decimal("eval.detectionScoreThreshold"),
+                    cfg.decimal("eval.detectionNmsIou"), cfg.integer("eval.detectionsPerImage"));
+            scoring.devices().forEach(console::line);
+            DetectionEvaluation e = new DetectionEvaluation(matches.accumulate(),
+                    DetectionEvaluation.categories(plan.manifest().classes(), examples.detectionTask().classes()));
+            Path json = new Path(checkpointDir, "evaluation-" + split + ".json");
+            store.writeText(json, JSON.writeValueAsString(e.report(split, checkpointDir.toString(),
+                    JSON.convertValue(boxes, java.util.Map.class))));
+            console.line(String.format("evaluated %s on '%s': AP %.4f, AP50 %.4f over %,d images, %,d detections kept (%s)",
+                    checkpointDir.getName(), split, e.stats()[0], e.stats()[1], rows.rows(), matches.detections(), json));
             return e;
         } catch (JsonProcessingException ex) {
             throw new UncheckedIOException(ex);

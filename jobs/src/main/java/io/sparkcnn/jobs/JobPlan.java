@@ -4,6 +4,7 @@ import io.sparkcnn.jobs.config.ConfigException;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.Augmentation;
 import io.sparkcnn.jobs.data.ClassificationRows;
+import io.sparkcnn.jobs.data.DetectionRows;
 import io.sparkcnn.jobs.data.ImageTransform;
 import io.sparkcnn.jobs.data.RowExamples;
 import io.sparkcnn.jobs.data.SegmentationRows;
@@ -13,6 +14,7 @@ import io.sparkcnn.model.data.Manifest;
 import io.sparkcnn.model.data.Task;
 import io.sparkcnn.model.graph.NetworkSpec;
 import io.sparkcnn.model.losses.SoftmaxCrossEntropy;
+import io.sparkcnn.model.task.DetectionTask;
 import io.sparkcnn.model.task.Tasks;
 import io.sparkcnn.model.task.TrainingTask;
 import io.sparkcnn.model.tensor.Shape;
@@ -45,8 +47,19 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         String dataRoot = cfg.string("data.path");
         Manifest manifest = readManifest(dataRoot, hadoop);
         int classes = cfg.integer("model.classes");
-        TrainingTask task = task(manifest, dataRoot, classes);
-        NetworkSpec network = network(cfg, task);
+        TrainingTask task;
+        NetworkSpec network;
+        if (manifest.task() == Task.DETECTION) { // the detector's ssd loss head holds the anchors: the task comes from it
+            network = detectionNetwork(cfg, dataRoot);
+            task = DetectionTask.of(network);
+            if (task.classes() != classes) {
+                throw new ConfigException("model.classes", classes + ", but the detector '" + network.name() + "' ("
+                        + networkSetting(cfg) + ") scores " + task.classes() + " object classes in its ssd loss");
+            }
+        } else {
+            task = task(manifest, dataRoot, classes);
+            network = network(cfg, task);
+        }
         int[] input = cfg.ints("model.input");
         if (!Arrays.equals(network.input().dims(), input)) {
             throw new ConfigException("model.input", "the network '" + network.name() + "' takes " + network.input()
@@ -97,6 +110,7 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         }
         JobPlan plan = new JobPlan(cfg, manifest, dataRoot, network, task, train, eval);
         if (task.kind() == Task.SEGMENTATION) requireSegmentationAugmentation(cfg);
+        if (task.kind() == Task.DETECTION) requireDetectionAugmentation(cfg);
         plan.trainExamples(); // the task's own settings fail here, before any side effect
         if (training) plan.trainingSplit();
         if (training) checkBatchFits(network, cfg, "train.batchSizePerWorker");
@@ -118,16 +132,45 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
 
     // the image-only augmentations would move the image away from its mask
     private static void requireSegmentationAugmentation(JobConfig cfg) {
-        if (cfg.bool("augment.randomResizedCrop")) imageOnly("augment.randomResizedCrop");
-        for (String key : List.of("augment.padCrop", "augment.brightness", "augment.contrast", "augment.saturation",
-                "augment.evalResize")) {
-            if (cfg.decimal(key) != 0) imageOnly(key);
+        requirePairedAugmentation(cfg, "segmentation moves image and mask together: use augment.segmentationScaleMin/Max"
+                + " and augment.horizontalFlip");
+    }
+
+    // detection's geometry is its own: the image-only and the segmentation settings would be ignored
+    private static void requireDetectionAugmentation(JobConfig cfg) {
+        String instead = "detection moves image and boxes together: use augment.detectionExpand, augment.detectionMinPatch"
+                + " and augment.horizontalFlip";
+        requirePairedAugmentation(cfg, instead);
+        for (String key : List.of("augment.segmentationScaleMin", "augment.segmentationScaleMax")) {
+            if (cfg.decimal(key) != 1) throw new ConfigException(key, "is segmentation's paired scale; " + instead);
         }
     }
 
-    private static void imageOnly(String key) {
-        throw new ConfigException(key, "is classification's image-only augmentation; segmentation moves image and"
-                + " mask together: use augment.segmentationScaleMin/Max and augment.horizontalFlip");
+    private static void requirePairedAugmentation(JobConfig cfg, String instead) {
+        if (cfg.bool("augment.randomResizedCrop")) imageOnly("augment.randomResizedCrop", instead);
+        for (String key : List.of("augment.padCrop", "augment.brightness", "augment.contrast", "augment.saturation",
+                "augment.evalResize")) {
+            if (cfg.decimal(key) != 0) imageOnly(key, instead);
+        }
+    }
+
+    private static void imageOnly(String key, String instead) {
+        throw new ConfigException(key, "is classification's image-only augmentation; " + instead);
+    }
+
+    /** The detector model.file or model.zoo names, as written: it must carry its own ssd loss (the anchors). */
+    private static NetworkSpec detectionNetwork(JobConfig cfg, String dataRoot) {
+        String file = cfg.string("model.file");
+        try {
+            NetworkSpec s = !file.isEmpty() ? NetworkConfig.read(java.nio.file.Path.of(file))
+                    : ModelZoo.build(cfg.string("model.zoo"), cfg.integer("model.classes"), Shape.of(cfg.ints("model.input")),
+                            zooOptions(cfg));
+            DetectionTask.of(s);
+            return s;
+        } catch (RuntimeException e) {
+            throw new ConfigException(networkSetting(cfg), "the shards at " + dataRoot + " are for detection: "
+                    + e.getMessage());
+        }
     }
 
     /** Shard rows -> training examples of the plan's task (augmented; the mask moves with the image). */
@@ -139,6 +182,18 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
     private RowExamples examples(ImageTransform transform) {
         int classes = config.integer("model.classes");
         if (task.kind() == Task.CLASSIFICATION) return new ClassificationRows(transform, classes);
+        if (task.kind() == Task.DETECTION) {
+            boolean training = transform == trainTransform;
+            DetectionRows.Geometry g = !training ? DetectionRows.Geometry.NONE : new DetectionRows.Geometry(
+                    config.decimal("augment.detectionExpand"), config.decimal("augment.detectionMaxExpand"),
+                    config.decimal("augment.detectionMinPatch"), config.bool("augment.horizontalFlip"),
+                    config.decimal("augment.detectionMinVisible"));
+            try {
+                return new DetectionRows(transform, network, g);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("augment", e.getMessage());
+            }
+        }
         double min = config.decimal("augment.segmentationScaleMin"), max = config.decimal("augment.segmentationScaleMax");
         if (max < min) {
             throw new ConfigException("augment.segmentationScaleMax", max + " is below augment.segmentationScaleMin " + min);

@@ -1,5 +1,12 @@
 package io.sparkcnn.jobs;
 
+import io.sparkcnn.jobs.data.DetectionRows;
+import io.sparkcnn.jobs.eval.DetectionEvaluation;
+import io.sparkcnn.jobs.eval.ImageDetections;
+import io.sparkcnn.model.detect.CocoResultsWriter;
+import io.sparkcnn.model.detect.Detections;
+import io.sparkcnn.model.metrics.CocoCategories;
+import java.util.List;
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.SplitIndex;
@@ -18,7 +25,9 @@ import org.apache.spark.sql.SparkSession;
  * (key, label, predicted, top_classes, top_scores) to predict.output, or to
  * {@code predictions-<split>} in the checkpoint's directory. For segmentation that folder
  * gets PNG masks instead: {@code trainIds/}, {@code labelIds/} (Cityscapes' 19 classes) and
- * with predict.overlay {@code overlay/}, one file per image named after its key's stem.
+ * with predict.overlay {@code overlay/}, one file per image named after its key's stem. For detection
+ * it is one COCO results file, {@code detections-<split>.json} by default: every image's final
+ * detections (eval.detection* settings) in the stored image's pixels with the original category ids.
  */
 public final class PredictJob {
     private PredictJob() {}
@@ -36,8 +45,10 @@ public final class PredictJob {
         CheckpointStore.Loaded l = EvaluateJob.chosen(store, cfg);
         EvaluateJob.requireNetwork(plan, l);
         String split = cfg.string("predict.split");
+        boolean detection = plan.task().kind() == Task.DETECTION;
         String out = cfg.string("predict.output").isEmpty()
-                ? new Path(l.dir(), "predictions-" + split).toString() : cfg.string("predict.output");
+                ? new Path(l.dir(), (detection ? "detections-" : "predictions-") + split + (detection ? ".json" : "")).toString()
+                : cfg.string("predict.output");
         int partitions = cfg.integer("eval.partitions") > 0 ? cfg.integer("eval.partitions") : cfg.integer("train.workers");
         sc.setJobGroup(cfg.string("run.name") + "-predict", cfg.string("run.name") + ": predict '" + split + "' with "
                 + l.dir().getName(), false);
@@ -45,6 +56,21 @@ public final class PredictJob {
             SplitIndex rows = plan.split(split, "predict.split");
             console.phase("predicting", String.format("%s on split '%s': %,d rows in %d partitions -> %s", l.dir().getName(),
                     split, rows.rows(), partitions, out));
+            if (detection) {
+                DetectionRows examples = (DetectionRows) plan.evalExamples();
+                DistributedScoring scoring = new DistributedScoring(sc, rows, examples, partitions,
+                        cfg.decimal("eval.blockHeapFraction"));
+                List<ImageDetections> parts = scoring.predictDetections(
+                        EvaluateJob.scoringModel(plan, l.checkpoint().params(), l.checkpoint().buffers()),
+                        cfg.decimal("eval.detectionScoreThreshold"), cfg.decimal("eval.detectionNmsIou"),
+                        cfg.integer("eval.detectionsPerImage"));
+                CocoCategories categories = DetectionEvaluation.categories(plan.manifest().classes(),
+                        examples.detectionTask().classes());
+                long written = writeResults(new Path(out), sc.hadoopConfiguration(), parts, categories);
+                console.line(String.format("%,d detections of %,d images of '%s' written to %s (COCO results file, the"
+                        + " dataset's category ids)", written, rows.rows(), split, out));
+                return out;
+            }
             if (plan.task().kind() == Task.SEGMENTATION) {
                 DistributedScoring scoring = new DistributedScoring(sc, rows, plan.evalExamples(), partitions,
                         cfg.decimal("eval.blockHeapFraction"));
@@ -67,5 +93,22 @@ public final class PredictJob {
         }
         console.line("predictions of " + l.dir().getName() + " on '" + split + "' written to " + out);
         return out;
+    }
+
+    /** A COCO results file ([{image_id, category_id, bbox, score}]) of the images in partition order; returns the detections. */
+    static long writeResults(Path file, org.apache.hadoop.conf.Configuration hadoop, List<ImageDetections> parts,
+                             CocoCategories categories) {
+        try (CocoResultsWriter w = new CocoResultsWriter(file.getFileSystem(hadoop).create(file, true), categories)) {
+            Detections d = new Detections();
+            for (ImageDetections part : parts) {
+                for (int i = 0, first = 0; i < part.images(); first += part.counts()[i], i++) {
+                    part.image(i, first, d);
+                    w.write(part.ids()[i], d);
+                }
+            }
+            return w.written();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("writing " + file, e);
+        }
     }
 }

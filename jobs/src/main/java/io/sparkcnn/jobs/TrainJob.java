@@ -3,7 +3,10 @@ package io.sparkcnn.jobs;
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
 import io.sparkcnn.jobs.config.ConfigException;
 import io.sparkcnn.jobs.config.JobConfig;
+import io.sparkcnn.jobs.data.BoxSurvey;
+import io.sparkcnn.jobs.data.DetectionRows;
 import io.sparkcnn.jobs.data.SplitIndex;
+import io.sparkcnn.jobs.eval.DetectionEvaluation;
 import io.sparkcnn.jobs.eval.SegmentationEvaluation;
 import io.sparkcnn.jobs.train.Aggregation;
 import io.sparkcnn.jobs.train.BackendChoice;
@@ -46,9 +49,11 @@ public final class TrainJob {
 
     /**
      * The end of a run: its final state, the last checkpoint, and the evaluation (null when
-     * skipped): a classifier's in evaluation, a segmentation network's in segmentation.
+     * skipped): a classifier's in evaluation, a segmentation network's in segmentation, a detector's
+     * in detection.
      */
-    public record Result(TrainingState state, Path checkpoint, Evaluation evaluation, SegmentationEvaluation segmentation) {}
+    public record Result(TrainingState state, Path checkpoint, Evaluation evaluation, SegmentationEvaluation segmentation,
+                         DetectionEvaluation detection) {}
 
     private TrainJob() {}
 
@@ -76,6 +81,11 @@ public final class TrainJob {
         SplitIndex train = resumed.map(ResumePoint::train).orElseGet(plan::trainingSplit);
         console.phase("reading shards", String.format("split '%s': %,d rows in %d shard files of %s", train.split(),
                 train.rows(), train.files().size(), plan.dataRoot()));
+        if (plan.trainExamples() instanceof DetectionRows boxes) { // bad rows fail here, naming the row; drops are counted
+            String counts = BoxSurvey.run(sc, train, boxes, cfg.integer("train.workers")).describe(train.split());
+            LOG.info("boxes of {}", counts);
+            console.line(counts);
+        }
         DataVersion data = resumed.map(ResumePoint::data).orElseGet(() -> DataVersion.of(plan.manifest(), trainSplit));
         String recordedConfig = Normalisation.explicit(plan.config(), plan.manifest()).render();
         int workers = cfg.integer("train.workers");
@@ -142,14 +152,17 @@ public final class TrainJob {
 
         Evaluation evaluation = null;
         SegmentationEvaluation segmentation = null;
+        DetectionEvaluation detection = null;
         if (cfg.bool("train.evaluateAtEnd") && end.epoch() >= settings.epochs()) {
-            if (plan.task().kind() == Task.SEGMENTATION) {
+            if (plan.task().kind() == Task.DETECTION) {
+                detection = EvaluateJob.evaluateDetection(spark, plan, store, last[0], end.params(), end.buffers(), console);
+            } else if (plan.task().kind() == Task.SEGMENTATION) {
                 segmentation = EvaluateJob.evaluateSegmentation(spark, plan, store, last[0], end.params(), end.buffers(), console);
             } else {
                 evaluation = EvaluateJob.evaluate(spark, plan, store, last[0], end.params(), end.buffers(), console);
             }
         }
-        return new Result(end, last[0], evaluation, segmentation);
+        return new Result(end, last[0], evaluation, segmentation, detection);
     }
 
     /** recordedConfig: the job config with the normalisation made explicit; data: the rows trained on. */

@@ -6,7 +6,7 @@ import io.sparkcnn.model.progress.JobConsole;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 
-@Command(name = "predict", description = "Parquet of key, predicted class and top-k scores for every row of predict.split; for segmentation trainId, labelId (and overlay) PNGs per image.")
+@Command(name = "predict", description = "Parquet of key, predicted class and top-k scores for every row of predict.split; for segmentation trainId, labelId (and overlay) PNGs per image; for detection a COCO results json.")
 final class PredictCommand extends JobCommand {
     @Override
     int run(SparkSession spark, JobPlan plan, JobConsole console) {

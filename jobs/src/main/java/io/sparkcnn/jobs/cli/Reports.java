@@ -1,5 +1,6 @@
 package io.sparkcnn.jobs.cli;
 
+import io.sparkcnn.jobs.eval.DetectionEvaluation;
 import io.sparkcnn.jobs.eval.SegmentationEvaluation;
 import io.sparkcnn.model.train.Evaluation;
 
@@ -18,5 +19,12 @@ final class Reports {
         System.out.printf("%s mIoU: %.4f (pixel accuracy %.4f; all-'%s' baseline mIoU %.4f) on %d pixels%n", split,
                 e.scores().meanIou(), e.scores().pixelAccuracy(), e.classNames().get(e.baselineClass()),
                 e.baseline().meanIou(), e.scores().countedPixels());
+    }
+
+    /** cocoeval's summary and the per-category table, then one line scripts can grep: "<split> AP: ...". */
+    static void printDetection(String split, DetectionEvaluation e) {
+        System.out.print(e.text());
+        double[] s = e.stats();
+        System.out.printf("%s AP: %.4f (AP50 %.4f, AP75 %.4f, AR100 %.4f)%n", split, s[0], s[1], s[2], s[8]);
     }
 }

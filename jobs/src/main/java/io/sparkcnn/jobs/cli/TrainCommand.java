@@ -24,6 +24,7 @@ final class TrainCommand extends JobCommand {
                 r.state().epoch(), r.checkpoint());
         if (r.evaluation() != null) Reports.printEvaluation(plan.config().string("data.evalSplit"), r.evaluation());
         if (r.segmentation() != null) Reports.printSegmentation(plan.config().string("data.evalSplit"), r.segmentation());
+        if (r.detection() != null) Reports.printDetection(plan.config().string("data.evalSplit"), r.detection());
         return 0;
     }
 }

@@ -56,6 +56,10 @@ public final class JobSettings {
             decimal("augment.segmentationScaleMin", 1.0, 0.05, 20, "Segmentation: smallest scale of the image and its mask (x the stored size) before the random crop of the network input (padded with the ignore label where the scaled image is smaller); evaluation resizes the whole image to the input."),
             decimal("augment.segmentationScaleMax", 1.0, 0.05, 20, "Segmentation: largest scale of the paired image+mask augmentation (see augment.segmentationScaleMin)."),
             integer("augment.evalResize", 0, 0, 65536, "Evaluation: shorter side resized to this before the center crop to the input size; 0 resizes straight to the input size."),
+            decimal("augment.detectionExpand", 0, 0, 1, "Detection: probability of SSD's zoom out (the image placed at random on a canvas up to augment.detectionMaxExpand times its size, padded with the channel mean: 0 after normalisation); SSD uses 0.5, 0 is off. The boxes move with the image; augment.horizontalFlip flips both."),
+            decimal("augment.detectionMaxExpand", 4, 1, 16, "Detection: largest zoom-out canvas as a multiple of the image side (SSD: 4)."),
+            decimal("augment.detectionMinPatch", 1, 0.05, 1, "Detection: SSD's random patch (minimum IoU 0.1 to 0.9 with some box, or any patch, or the whole image) with sides of at least this fraction of the image's, resized to the input; SSD uses 0.3, 1 keeps the whole image (off)."),
+            decimal("augment.detectionMinVisible", 0.25, 0.01, 1, "Detection: a box cut by the zoom-out/patch stays a training box when at least this fraction of its area is still in the patch (clipped to it), else it is dropped."),
 
             // the model
             string("model.zoo", "lenet5", "Zoo network to train (lenet5, resnet18, resnet34, resnet50, ...); ignored when model.file is set."),
@@ -90,6 +94,9 @@ public final class JobSettings {
             string("eval.checkpoint", "", "Checkpoint directory to evaluate or predict with; empty takes the newest complete one under run.dir."),
             integer("eval.partitions", 0, 0, BIG, "Partitions of the evaluation data; 0 uses train.workers."),
             decimal("eval.blockHeapFraction", 0.1, 0.001, 0.5, "Share of an executor's JVM heap that evaluate and predict fill with one block of decoded rows, split among the executor's task slots; the block's row count follows from it (a whole number of eval.batchSize when one fits)."),
+            decimal("eval.detectionScoreThreshold", 0.01, 0, 1, "Detection: a class's softmax score must reach this for a box to be a candidate (SSD/COCO evaluation: 0.01)."),
+            decimal("eval.detectionNmsIou", 0.45, 0, 1, "Detection: per-class non-maximum suppression drops a candidate overlapping a kept box of its class with IoU above this (SSD: 0.45)."),
+            integer("eval.detectionsPerImage", 100, 1, 10000, "Detection: detections kept per image after NMS, best first (COCO's maxDets: 100)."),
             uri("predict.output", "", "URI of the Parquet written by predict; empty writes predictions-<split> in the checkpoint directory."),
             string("predict.split", "test", "Split predict runs on."),
             integer("predict.topK", 5, 1, 1000, "Classes (with scores) written per row by predict."),

@@ -14,6 +14,11 @@ public final class EncodedRows {
     public final int[] labels;
     /** Segmentation rows: the PNG mask of train ids; null entries for classification rows. */
     public final byte[][] masks;
+    /** Detection rows: the dataset's image id and the object columns as stored (null for other tasks). */
+    public final long[] imageIds;
+    /** Per row, per object: contiguous class 0..K-1, box x y w h (stored pixels), annotated area, crowd flag. */
+    public final int[][] objLabels, objCrowd;
+    public final float[][] objBoxes, objAreas;
 
     public EncodedRows(long firstRow, int n) {
         this.firstRow = firstRow;
@@ -24,6 +29,11 @@ public final class EncodedRows {
         widths = new int[n];
         labels = new int[n];
         masks = new byte[n][];
+        imageIds = new long[n];
+        objLabels = new int[n][];
+        objCrowd = new int[n][];
+        objBoxes = new float[n][];
+        objAreas = new float[n][];
     }
 
     public int size() { return keys.length; }
@@ -33,6 +43,9 @@ public final class EncodedRows {
         long b = 0;
         for (byte[] im : images) b += im == null ? 0 : im.length;
         for (byte[] m : masks) b += m == null ? 0 : m.length;
+        for (int i = 0; i < keys.length; i++) {
+            if (objLabels[i] != null) b += 4L * (objLabels[i].length + objCrowd[i].length + objBoxes[i].length + objAreas[i].length);
+        }
         return b + 64L * keys.length;
     }
 }

@@ -2,6 +2,7 @@ package io.sparkcnn.jobs.data;
 
 import io.sparkcnn.model.data.ShardSchema;
 import io.sparkcnn.model.data.Task;
+import io.sparkcnn.model.task.BadExampleException;
 import io.sparkcnn.model.task.Example;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -32,25 +33,49 @@ public final class ShardRowReader {
             ShardSchema.HEIGHT, ShardSchema.WIDTH, ShardSchema.LABEL);
     private static final List<String> SEGMENTATION = List.of(ShardSchema.KEY, ShardSchema.IMAGE, ShardSchema.ENCODING,
             ShardSchema.HEIGHT, ShardSchema.WIDTH, ShardSchema.MASK);
+    private static final List<String> DETECTION = List.of(ShardSchema.KEY, ShardSchema.IMAGE, ShardSchema.ENCODING,
+            ShardSchema.HEIGHT, ShardSchema.WIDTH, ShardSchema.IMAGE_ID, ShardSchema.OBJ_LABEL, ShardSchema.OBJ_BBOX,
+            ShardSchema.OBJ_AREA, ShardSchema.OBJ_ISCROWD);
+    private static final List<String> OBJECTS = DETECTION.stream()
+            .filter(c -> !c.equals(ShardSchema.IMAGE) && !c.equals(ShardSchema.ENCODING)).toList();
 
     private final SplitIndex index;
     private final Configuration conf;
-    private final boolean masks;
+    private final Task task;
     private final List<String> columns;
+    private final boolean images;
 
     /** A reader of classification rows (their label column). */
     public ShardRowReader(SplitIndex index, Configuration conf) { this(index, conf, Task.CLASSIFICATION); }
 
-    /** A reader of the columns the task trains on: the label, or the mask of segmentation rows. */
+    /**
+     * A reader of the columns the task trains on: the label, the mask of segmentation rows, or
+     * the image id and object columns of detection rows.
+     */
     public ShardRowReader(SplitIndex index, Configuration conf, Task task) {
         this.index = index;
         this.conf = conf;
-        this.masks = switch (task) {
-            case CLASSIFICATION -> false;
-            case SEGMENTATION -> true;
+        this.task = task;
+        this.columns = switch (task) {
+            case CLASSIFICATION -> CLASSIFICATION;
+            case SEGMENTATION -> SEGMENTATION;
+            case DETECTION -> DETECTION;
             default -> throw new IllegalArgumentException("no shard reader for " + task + " rows");
         };
-        this.columns = masks ? SEGMENTATION : CLASSIFICATION;
+        this.images = true;
+    }
+
+    private ShardRowReader(SplitIndex index, Configuration conf, List<String> columns) {
+        this.index = index;
+        this.conf = conf;
+        this.task = Task.DETECTION;
+        this.columns = columns;
+        this.images = false;
+    }
+
+    /** A reader of detection rows' object columns and image sizes only: the images stay unread (null). */
+    public static ShardRowReader objectsOnly(SplitIndex index, Configuration conf) {
+        return new ShardRowReader(index, conf, OBJECTS);
     }
 
     /** Split rows [first, first + count). */
@@ -94,15 +119,26 @@ public final class ShardRowReader {
                     }
                     int i = at + got++;
                     out.keys[i] = g.getString(ShardSchema.KEY, 0);
-                    out.images[i] = g.getBinary(ShardSchema.IMAGE, 0).getBytes();
-                    out.encodings[i] = g.getString(ShardSchema.ENCODING, 0);
+                    if (images) {
+                        out.images[i] = g.getBinary(ShardSchema.IMAGE, 0).getBytes();
+                        out.encodings[i] = g.getString(ShardSchema.ENCODING, 0);
+                    }
                     out.heights[i] = g.getInteger(ShardSchema.HEIGHT, 0);
                     out.widths[i] = g.getInteger(ShardSchema.WIDTH, 0);
-                    if (masks) {
-                        out.labels[i] = Example.NO_LABEL;
-                        out.masks[i] = g.getBinary(ShardSchema.MASK, 0).getBytes();
-                    } else {
-                        out.labels[i] = g.getInteger(ShardSchema.LABEL, 0);
+                    switch (task) {
+                        case SEGMENTATION -> {
+                            out.labels[i] = Example.NO_LABEL;
+                            out.masks[i] = g.getBinary(ShardSchema.MASK, 0).getBytes();
+                        }
+                        case DETECTION -> {
+                            out.labels[i] = Example.NO_LABEL;
+                            out.imageIds[i] = g.getLong(ShardSchema.IMAGE_ID, 0);
+                            out.objLabels[i] = ints(g, ShardSchema.OBJ_LABEL, out.keys[i], uri);
+                            out.objBoxes[i] = floats(g, ShardSchema.OBJ_BBOX, out.keys[i], uri);
+                            out.objAreas[i] = floats(g, ShardSchema.OBJ_AREA, out.keys[i], uri);
+                            out.objCrowd[i] = ints(g, ShardSchema.OBJ_ISCROWD, out.keys[i], uri);
+                        }
+                        default -> out.labels[i] = g.getInteger(ShardSchema.LABEL, 0);
                     }
                 }
             }
@@ -113,6 +149,31 @@ public final class ShardRowReader {
         } catch (IOException e) {
             throw new UncheckedIOException("reading shard " + uri, e);
         }
+    }
+
+    // a Parquet LIST column: the column group holds one repeated group, each holding the element
+    private static Group list(Group row, String column, String key, String uri) {
+        if (row.getFieldRepetitionCount(column) == 0) {
+            throw new BadExampleException(key, "has no " + column + " (null) in shard " + uri
+                    + "; a detection row needs its object columns, empty lists for an image without objects");
+        }
+        return row.getGroup(column, 0);
+    }
+
+    private static int[] ints(Group row, String column, String key, String uri) {
+        Group l = list(row, column, key, uri);
+        int n = l.getType().getFieldCount() == 0 ? 0 : l.getFieldRepetitionCount(0);
+        int[] v = new int[n];
+        for (int k = 0; k < n; k++) v[k] = l.getGroup(0, k).getInteger(0, 0);
+        return v;
+    }
+
+    private static float[] floats(Group row, String column, String key, String uri) {
+        Group l = list(row, column, key, uri);
+        int n = l.getType().getFieldCount() == 0 ? 0 : l.getFieldRepetitionCount(0);
+        float[] v = new float[n];
+        for (int k = 0; k < n; k++) v[k] = l.getGroup(0, k).getFloat(0, 0);
+        return v;
     }
 
     private static MessageType project(MessageType schema, List<String> columns, String uri) {

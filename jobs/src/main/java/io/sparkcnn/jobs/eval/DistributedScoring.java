@@ -1,13 +1,17 @@
 package io.sparkcnn.jobs.eval;
 
 import io.sparkcnn.jobs.data.ClassificationRows;
+import io.sparkcnn.jobs.data.DetectionRows;
+import io.sparkcnn.jobs.data.EncodedRows;
 import io.sparkcnn.jobs.data.ImageTransform;
 import io.sparkcnn.jobs.data.RowExamples;
 import io.sparkcnn.jobs.data.SegmentationRows;
 import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.jobs.train.TaskResources;
 import io.sparkcnn.model.data.Task;
+import io.sparkcnn.model.detect.Detections;
 import io.sparkcnn.model.graph.Network;
+import io.sparkcnn.model.metrics.CocoMatches;
 import io.sparkcnn.model.task.MetricAccumulator;
 import io.sparkcnn.model.task.Tasks;
 import io.sparkcnn.model.task.TrainingTask;
@@ -144,6 +148,71 @@ public final class DistributedScoring {
             total.merge(task.metricsFromLongs(out, c.state()));
         }
         return total;
+    }
+
+    /**
+     * Detection: COCO's per-image matches of the whole split. Each partition forwards its images,
+     * turns each output into at most detectionsPerImage boxes in the stored image's pixels
+     * ({@link BoxPredictions}) and matches them against the row's objects as stored (obj_label,
+     * obj_bbox, obj_area, obj_iscrowd, keyed by image_id); the records travel as
+     * {@link CocoMatches#toLongs} and the driver merges them in partition order.
+     */
+    public CocoMatches evaluateDetection(ScoringModel model, double scoreThreshold, double nmsIou, int detectionsPerImage) {
+        if (!(examples instanceof DetectionRows rows)) {
+            throw new IllegalStateException("COCO evaluation needs detection rows, got " + examples.kind());
+        }
+        int classes = rows.detectionTask().classes();
+        BoxPredictions.Settings settings = new BoxPredictions.Settings(scoreThreshold, nmsIou, detectionsPerImage);
+        List<TaskCounts> results = collectPerPartition(model, (p, net, blocks) -> {
+            CocoMatches matches = new CocoMatches(classes);
+            BoxPredictions post = new BoxPredictions(rows.detectionTask(), settings);
+            InferenceBatches batches = new InferenceBatches(net);
+            Detections found = new Detections();
+            int outSize = net.outputSize();
+            blocks.forEach(b -> batches.run(b, (start, n, out) -> {
+                EncodedRows e = b.rows();
+                for (int i = 0; i < n; i++) {
+                    int r = start + i;
+                    post.detect(out, i * outSize, e.widths[r], e.heights[r], found);
+                    matches.addImage(e.imageIds[r], e.objLabels[r], e.objBoxes[r], e.objAreas[r], e.objCrowd[r], found);
+                }
+            }));
+            return new TaskCounts(p, matches.toLongs(), device(net));
+        });
+        noteDevices(results.stream().map(c -> java.util.Map.entry(c.device(), c.partition())).toList());
+        CocoMatches total = new CocoMatches(classes);
+        for (TaskCounts c : results.stream().sorted(java.util.Comparator.comparingInt(TaskCounts::partition)).toList()) {
+            total.merge(CocoMatches.fromLongs(c.state()));
+        }
+        return total;
+    }
+
+    /**
+     * Detection: every image's final detections (as {@link #evaluateDetection} makes them, in the stored
+     * image's pixels, labels 0..K-1), per partition in row order, partitions in order.
+     */
+    public List<ImageDetections> predictDetections(ScoringModel model, double scoreThreshold, double nmsIou,
+                                                   int detectionsPerImage) {
+        if (!(examples instanceof DetectionRows rows)) {
+            throw new IllegalStateException("box predictions need detection rows, got " + examples.kind());
+        }
+        BoxPredictions.Settings settings = new BoxPredictions.Settings(scoreThreshold, nmsIou, detectionsPerImage);
+        List<ImageDetections> parts = collectPerPartition(model, (p, net, blocks) -> {
+            BoxPredictions post = new BoxPredictions(rows.detectionTask(), settings);
+            InferenceBatches batches = new InferenceBatches(net);
+            Detections found = new Detections();
+            int outSize = net.outputSize();
+            ImageDetections.Builder part = new ImageDetections.Builder(p);
+            blocks.forEach(b -> batches.run(b, (start, n, out) -> {
+                EncodedRows e = b.rows();
+                for (int i = 0; i < n; i++) {
+                    post.detect(out, i * outSize, e.widths[start + i], e.heights[start + i], found);
+                    part.add(e.imageIds[start + i], found);
+                }
+            }));
+            return part.build();
+        });
+        return parts.stream().sorted(java.util.Comparator.comparingInt(ImageDetections::partition)).toList();
     }
 
     /** One partition's metrics as {@link MetricAccumulator#toLongs}, and where it ran. */
