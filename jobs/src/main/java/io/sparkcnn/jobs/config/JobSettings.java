@@ -63,8 +63,8 @@ public final class JobSettings {
 
             // the model
             string("model.zoo", "lenet5", "Zoo network to train (lenet5, resnet18, resnet34, resnet50, ...); ignored when model.file is set."),
-            integer("model.zooWidth", 0, 0, 4096, "Segmentation zoo models (fcn*, unet, deeplab): filters of the first stage, later stages double it; 0 is the model's default."),
-            integer("model.zooDepth", 0, 0, 64, "Segmentation zoo models: FCN convolutions per stage, U-Net levels, DeepLab stride-2 stages; 0 is the model's default."),
+            integer("model.zooWidth", 0, 0, 4096, "Segmentation and detection zoo models (fcn*, unet, deeplab, ssd): filters of the first stage (ssd: of its stem), later stages double it; 0 is the model's default."),
+            integer("model.zooDepth", 0, 0, 64, "Segmentation and detection zoo models: FCN convolutions per stage, U-Net levels, DeepLab stride-2 stages, SSD feature maps; 0 is the model's default."),
             string("model.file", "", "Path of a network HOCON file (the engine's network config format); empty uses model.zoo."),
             ints("model.input", "[1, 28, 28]", "Network input shape (C, H, W); C=1 converts the shards' RGB to gray."),
             integer("model.classes", 10, 2, BIG, "Number of classes of the network's output."),

@@ -9,6 +9,7 @@ import io.sparkcnn.jobs.data.SegmentationRows;
 import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.jobs.train.TaskResources;
 import io.sparkcnn.model.data.Task;
+import io.sparkcnn.model.detect.DetectionPostprocess;
 import io.sparkcnn.model.detect.Detections;
 import io.sparkcnn.model.graph.Network;
 import io.sparkcnn.model.metrics.CocoMatches;
@@ -153,7 +154,7 @@ public final class DistributedScoring {
     /**
      * Detection: COCO's per-image matches of the whole split. Each partition forwards its images,
      * turns each output into at most detectionsPerImage boxes in the stored image's pixels
-     * ({@link BoxPredictions}) and matches them against the row's objects as stored (obj_label,
+     * ({@link DetectionPostprocess}) and matches them against the row's objects as stored (obj_label,
      * obj_bbox, obj_area, obj_iscrowd, keyed by image_id); the records travel as
      * {@link CocoMatches#toLongs} and the driver merges them in partition order.
      */
@@ -162,10 +163,9 @@ public final class DistributedScoring {
             throw new IllegalStateException("COCO evaluation needs detection rows, got " + examples.kind());
         }
         int classes = rows.detectionTask().classes();
-        BoxPredictions.Settings settings = new BoxPredictions.Settings(scoreThreshold, nmsIou, detectionsPerImage);
         List<TaskCounts> results = collectPerPartition(model, (p, net, blocks) -> {
             CocoMatches matches = new CocoMatches(classes);
-            BoxPredictions post = new BoxPredictions(rows.detectionTask(), settings);
+            DetectionPostprocess post = postprocess(rows, scoreThreshold, nmsIou, detectionsPerImage);
             InferenceBatches batches = new InferenceBatches(net);
             Detections found = new Detections();
             int outSize = net.outputSize();
@@ -173,7 +173,7 @@ public final class DistributedScoring {
                 EncodedRows e = b.rows();
                 for (int i = 0; i < n; i++) {
                     int r = start + i;
-                    post.detect(out, i * outSize, e.widths[r], e.heights[r], found);
+                    post.apply(out, i * outSize, e.widths[r], e.heights[r], found);
                     matches.addImage(e.imageIds[r], e.objLabels[r], e.objBoxes[r], e.objAreas[r], e.objCrowd[r], found);
                 }
             }));
@@ -196,9 +196,8 @@ public final class DistributedScoring {
         if (!(examples instanceof DetectionRows rows)) {
             throw new IllegalStateException("box predictions need detection rows, got " + examples.kind());
         }
-        BoxPredictions.Settings settings = new BoxPredictions.Settings(scoreThreshold, nmsIou, detectionsPerImage);
         List<ImageDetections> parts = collectPerPartition(model, (p, net, blocks) -> {
-            BoxPredictions post = new BoxPredictions(rows.detectionTask(), settings);
+            DetectionPostprocess post = postprocess(rows, scoreThreshold, nmsIou, detectionsPerImage);
             InferenceBatches batches = new InferenceBatches(net);
             Detections found = new Detections();
             int outSize = net.outputSize();
@@ -206,13 +205,19 @@ public final class DistributedScoring {
             blocks.forEach(b -> batches.run(b, (start, n, out) -> {
                 EncodedRows e = b.rows();
                 for (int i = 0; i < n; i++) {
-                    post.detect(out, i * outSize, e.widths[start + i], e.heights[start + i], found);
+                    post.apply(out, i * outSize, e.widths[start + i], e.heights[start + i], found);
                     part.add(e.imageIds[start + i], found);
                 }
             }));
             return part.build();
         });
         return parts.stream().sorted(java.util.Comparator.comparingInt(ImageDetections::partition)).toList();
+    }
+
+    /** The post-processing of eval.detectionScoreThreshold, eval.detectionNmsIou, eval.detectionsPerImage (one per task). */
+    private static DetectionPostprocess postprocess(DetectionRows rows, double scoreThreshold, double nmsIou, int perImage) {
+        return new DetectionPostprocess(rows.detectionTask(),
+                new DetectionPostprocess.Settings((float) scoreThreshold, (float) nmsIou, perImage));
     }
 
     /** One partition's metrics as {@link MetricAccumulator#toLongs}, and where it ran. */
