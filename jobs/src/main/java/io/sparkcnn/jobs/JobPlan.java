@@ -119,7 +119,7 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         return plan;
     }
 
-    /** The training task of the manifest's {@code task}; detection and video have none yet. */
+    /** The training task of the manifest's {@code task} (detection's comes from the network instead); video has none until its task lands, and is refused naming data.path. */
     private static TrainingTask task(Manifest manifest, String dataRoot, int classes) {
         try {
             return Tasks.forShards(manifest.task(), classes);
