@@ -130,13 +130,13 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         }
     }
 
-    // the image-only augmentations would move the image away from its mask
+    // classification's geometric augmentations would move the image away from its mask (colour jitter is allowed)
     private static void requireSegmentationAugmentation(JobConfig cfg) {
         requirePairedAugmentation(cfg, "segmentation moves image and mask together: use augment.segmentationScaleMin/Max"
                 + " and augment.horizontalFlip");
     }
 
-    // detection's geometry is its own: the image-only and the segmentation settings would be ignored
+    // detection's geometry is its own: classification's and segmentation's geometric settings would be ignored
     private static void requireDetectionAugmentation(JobConfig cfg) {
         String instead = "detection moves image and boxes together: use augment.detectionExpand, augment.detectionMinPatch"
                 + " and augment.horizontalFlip";
@@ -146,16 +146,17 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         }
     }
 
+    // colour jitter (augment.brightness, contrast, saturation) changes only pixel values: every task takes it
     private static void requirePairedAugmentation(JobConfig cfg, String instead) {
         if (cfg.bool("augment.randomResizedCrop")) imageOnly("augment.randomResizedCrop", instead);
-        for (String key : List.of("augment.padCrop", "augment.brightness", "augment.contrast", "augment.saturation",
-                "augment.evalResize")) {
+        for (String key : List.of("augment.padCrop", "augment.evalResize")) {
             if (cfg.decimal(key) != 0) imageOnly(key, instead);
         }
     }
 
     private static void imageOnly(String key, String instead) {
-        throw new ConfigException(key, "is classification's image-only augmentation; " + instead);
+        throw new ConfigException(key, "is classification's image-only geometry (it would move the pixels away from"
+                + " their targets); " + instead);
     }
 
     /** The detector model.file or model.zoo names, as written: it must carry its own ssd loss (the anchors). */

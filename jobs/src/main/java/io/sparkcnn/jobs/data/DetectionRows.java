@@ -11,13 +11,16 @@ import io.sparkcnn.model.task.DetectionTask;
 import io.sparkcnn.model.task.Example;
 
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * Detection rows: the image (normalised by {@link ImageTransform}) and its objects, checked by
  * {@link GroundTruthCheck} (bad rows fail naming the row key; boxes reaching past the image are
  * clipped, empty ones dropped, both counted in {@link BoxCounts}), become an {@link Example} with
- * its boxes; training moves image and boxes through {@link DetectionAugmentation} (SSD's zoom
- * out, minimum-IoU patch, resize, flip), evaluation resizes both to the network input; the task
+ * its boxes; training jitters the image's colours ({@link ImageTransform#jitteredNormalised}:
+ * augment.brightness, contrast, saturation; the boxes are untouched), then moves image and boxes
+ * through {@link DetectionAugmentation} (SSD's zoom out, minimum-IoU patch, resize, flip),
+ * evaluation resizes both to the network input, without jitter; the task
  * matches the boxes to its anchors and writes the target floats (5 per anchor).
  */
 public final class DetectionRows implements RowExamples {
@@ -81,7 +84,9 @@ public final class DetectionRows implements RowExamples {
 
     @Override
     public void train(EncodedRows rows, int i, long exampleSeed, float[] inputs, int inOff, float[] targets, int targetOff) {
-        Example e = task().augmentation().apply(example(rows, i), new SplittableRandom(exampleSeed));
+        // colour jitter on the stored image first (pixels only, its own stream), then the geometry moves image and boxes
+        Example jittered = example(rows, i, img -> image.jitteredNormalised(img, exampleSeed));
+        Example e = task().augmentation().apply(jittered, new SplittableRandom(exampleSeed));
         write(e, inputs, inOff, targets, targetOff);
     }
 
@@ -91,11 +96,12 @@ public final class DetectionRows implements RowExamples {
     }
 
     /** Row i as stored: the normalised image and its checked boxes (stored pixels, classes 1..K). */
-    public Example example(EncodedRows rows, int i) {
+    public Example example(EncodedRows rows, int i) { return example(rows, i, image::normalised); }
+
+    private Example example(EncodedRows rows, int i, Function<RgbImage, float[]> pixels) {
         GroundTruthCheck.Result objects = checked(rows, i);
         RgbImage img = image.decode(rows, i);
-        return Example.detected(rows.keys[i], image.channels(), img.height(), img.width(), image.normalised(img),
-                objects.truth());
+        return Example.detected(rows.keys[i], image.channels(), img.height(), img.width(), pixels.apply(img), objects.truth());
     }
 
     /** Row i's object columns through {@link GroundTruthCheck} (what was clipped or dropped is in the result). */

@@ -70,6 +70,23 @@ public final class ImageTransform implements Serializable {
         return out;
     }
 
+    /**
+     * {@link #normalised} after the training colour jitter (brightness, contrast, saturation: the
+     * same order and factors as {@link #train}), drawn from exampleSeed, on the whole stored image:
+     * the photometric step of the paired tasks, whose geometry then moves image and targets
+     * together. The jitter draws from a stream split off the seed's, so the geometry the caller
+     * draws from {@code new SplittableRandom(exampleSeed)} is the same with jitter on or off.
+     * Without jitter settings (evaluation's transform) it is {@link #normalised}.
+     */
+    public float[] jitteredNormalised(RgbImage img, long exampleSeed) {
+        float[] rgb = io.sparkcnn.model.augment.PairedTransform.toPlanes(img);
+        int plane = img.width() * img.height();
+        if (augment.colorJitter()) jitter(rgb, plane, new SplittableRandom(exampleSeed).split());
+        float[] out = new float[channels * plane];
+        finish(rgb, plane, out, 0);
+        return out;
+    }
+
     /** A training example: random crop/flip/jitter drawn from exampleSeed. */
     public void train(EncodedRows rows, int i, long exampleSeed, float[] dst, int off) {
         RgbImage img = decode(rows, i);
@@ -90,7 +107,7 @@ public final class ImageTransform implements Serializable {
         }
         boolean flip = augment.horizontalFlip() && r.nextBoolean();
         float[] rgb = sample(img, x0, y0, cw, ch, shiftX, shiftY, flip);
-        if (augment.colorJitter()) jitter(rgb, r);
+        if (augment.colorJitter()) jitter(rgb, height * width, r);
         finish(rgb, dst, off);
     }
 
@@ -176,8 +193,7 @@ public final class ImageTransform implements Serializable {
     private static double clamp(double v, int max) { return v < 0 ? 0 : Math.min(v, max); }
 
     // brightness, contrast, saturation in this fixed order, each factor in [1-x, 1+x]
-    private void jitter(float[] rgb, SplittableRandom r) {
-        int plane = height * width;
+    private void jitter(float[] rgb, int plane, SplittableRandom r) {
         float b = factor(augment.brightness(), r), c = factor(augment.contrast(), r), s = factor(augment.saturation(), r);
         for (int i = 0; i < rgb.length; i++) rgb[i] = Math.min(1f, rgb[i] * b);
         if (c != 1f) {

@@ -15,12 +15,15 @@ import io.sparkcnn.model.task.SegmentationTask;
 import io.sparkcnn.model.tensor.Shape;
 
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * Segmentation rows: the image (normalised by {@link ImageTransform}) and its PNG mask of train
- * ids become an {@link Example}; training moves both through the task's paired augmentation
- * (one scale, a crop of the network input, a flip; nearest neighbour and ignore padding for the
- * mask), evaluation resizes both to the network input; the task turns the mask into target
+ * ids become an {@link Example}; training jitters the image's colours
+ * ({@link ImageTransform#jitteredNormalised}: augment.brightness, contrast, saturation; the mask is
+ * untouched), then moves both through the task's paired augmentation (one scale, a crop of the
+ * network input, a flip; nearest neighbour and ignore padding for the mask), evaluation resizes
+ * both to the network input, without jitter; the task turns the mask into target
  * floats. A mask of another size than its image fails naming the row key.
  */
 public final class SegmentationRows implements RowExamples {
@@ -69,7 +72,9 @@ public final class SegmentationRows implements RowExamples {
 
     @Override
     public void train(EncodedRows rows, int i, long exampleSeed, float[] inputs, int inOff, float[] targets, int targetOff) {
-        Example e = task().augmentation().apply(example(rows, i), new SplittableRandom(exampleSeed));
+        // colour jitter on the stored image first (pixels only, its own stream), then the paired geometry
+        Example jittered = example(rows, i, img -> image.jitteredNormalised(img, exampleSeed));
+        Example e = task().augmentation().apply(jittered, new SplittableRandom(exampleSeed));
         write(e, inputs, inOff, targets, targetOff);
     }
 
@@ -79,14 +84,16 @@ public final class SegmentationRows implements RowExamples {
     }
 
     /** Row i as stored: normalised image and its mask, checked to have the same size. */
-    public Example example(EncodedRows rows, int i) {
+    public Example example(EncodedRows rows, int i) { return example(rows, i, image::normalised); }
+
+    private Example example(EncodedRows rows, int i, Function<RgbImage, float[]> pixels) {
         RgbImage img = image.decode(rows, i);
         GrayImage mask = mask(rows, i);
         if (mask.width() != img.width() || mask.height() != img.height()) {
             throw new BadExampleException(rows.keys[i], "mask is " + mask.width() + "x" + mask.height() + " but its image is "
                     + img.width() + "x" + img.height() + " (width x height); they must be the same size");
         }
-        return Example.masked(rows.keys[i], image.channels(), img.height(), img.width(), image.normalised(img), mask);
+        return Example.masked(rows.keys[i], image.channels(), img.height(), img.width(), pixels.apply(img), mask);
     }
 
     /** Row i's image as stored (what an overlay is drawn on). */

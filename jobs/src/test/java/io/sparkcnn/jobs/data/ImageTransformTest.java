@@ -74,6 +74,18 @@ class ImageTransformTest {
     }
 
     @Test
+    void theWholeImageIsJitteredOnlyWithJitterSettings() {
+        ImageTransform t = new ImageTransform(new int[] {3, 4, 4}, new double[] {0.2}, new double[] {0.5}, Augmentation.NONE, 0);
+        io.sparkcnn.model.data.RgbImage img = t.decode(ramp(7, 5), 0);
+        assertArrayEquals(t.normalised(img), t.jitteredNormalised(img, 5), "no jitter settings: the plain image");
+        Augmentation saturation = new Augmentation(false, 0.08, 1, 0.75, 4 / 3.0, false, 0, 0, 0, 0.5);
+        ImageTransform s = new ImageTransform(new int[] {3, 4, 4}, new double[] {0.2}, new double[] {0.5}, saturation, 0);
+        assertEquals(3 * 7 * 5, s.jitteredNormalised(img, 5).length, "at the image's own size");
+        assertNotEquals(java.util.Arrays.toString(t.normalised(img)), java.util.Arrays.toString(s.jitteredNormalised(img, 5)));
+        assertArrayEquals(s.jitteredNormalised(img, 5), s.jitteredNormalised(img, 5));
+    }
+
+    @Test
     void aFlipMirrorsTheRow() {
         Augmentation flipOnly = new Augmentation(false, 0.08, 1, 0.75, 4 / 3.0, true, 0, 0, 0, 0);
         ImageTransform t = transform(new int[] {3, 2, 6}, flipOnly, 0);
