@@ -155,7 +155,7 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
     }
 
     private static void imageOnly(String key, String instead) {
-        throw new ConfigException(key, "is classification's image-only geometry (it would move the pixels away from"
+        throw new ConfigException(key, "is classification's geometric augmentation (it would move the pixels without"
                 + " their targets); " + instead);
     }
 

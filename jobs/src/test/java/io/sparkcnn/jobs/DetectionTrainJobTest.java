@@ -133,14 +133,38 @@ class DetectionTrainJobTest extends SharedSpark {
     }
 
     @Test
-    void imageOnlyAugmentationIsRefused() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> JobPlan.prepare(config("padcrop", "augment.padCrop=2"), sc.hadoopConfiguration()));
-        assertEquals("augment.padCrop", e.key());
-        assertTrue(e.getMessage().contains("augment.detectionExpand"), e.getMessage());
+    void classificationsGeometryIsRefusedAndColourJitterMovesPixelsNotTargets() {
+        for (String setting : List.of("augment.padCrop=2", "augment.randomResizedCrop=true", "augment.evalResize=40")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> JobPlan.prepare(config("refused", setting), sc.hadoopConfiguration()));
+            assertEquals(setting.substring(0, setting.indexOf('=')), e.key());
+            assertTrue(e.getMessage().contains("augment.detectionExpand"), e.getMessage());
+        }
         ConfigException scale = assertThrows(ConfigException.class,
                 () -> JobPlan.prepare(config("scale", "augment.segmentationScaleMax=1.5"), sc.hadoopConfiguration()));
         assertEquals("augment.segmentationScaleMax", scale.key());
+
+        JobPlan plain = JobPlan.prepare(config("plain"), sc.hadoopConfiguration());
+        JobPlan jitter = JobPlan.prepare(config("jitter", "augment.brightness=0.4", "augment.contrast=0.4",
+                "augment.saturation=0.4"), sc.hadoopConfiguration());
+        SplitIndex train = plain.trainingSplit();
+        EncodedRows rows = new ShardRowReader(train, sc.hadoopConfiguration(), Task.DETECTION).read(0, 8);
+        for (int i = 0; i < rows.size(); i++) {
+            float[][] p = examples(plain.trainExamples(), rows, i, 1000 + i), j = examples(jitter.trainExamples(), rows, i, 1000 + i);
+            assertArrayEquals(p[1], j[1], rows.keys[i] + ": the same boxes (anchor targets) with jitter on");
+            assertTrue(!java.util.Arrays.equals(p[0], j[0]), rows.keys[i] + ": jitter changed no pixel");
+            assertArrayEquals(j[0], examples(jitter.trainExamples(), rows, i, 1000 + i)[0], "the same seed, the same pixels");
+            assertArrayEquals(examples(plain.evalExamples(), rows, i, -1)[0], examples(jitter.evalExamples(), rows, i, -1)[0],
+                    rows.keys[i] + ": evaluation never jitters");
+        }
+    }
+
+    /** Row i's input and target floats: training's drawn from seed, evaluation's when seed is -1. */
+    static float[][] examples(io.sparkcnn.jobs.data.RowExamples ex, EncodedRows rows, int i, long seed) {
+        float[] x = new float[ex.inputSize()], t = new float[ex.targetSize()];
+        if (seed < 0) ex.eval(rows, i, x, 0, t, 0);
+        else ex.train(rows, i, seed, x, 0, t, 0);
+        return new float[][] {x, t};
     }
 
     @Test

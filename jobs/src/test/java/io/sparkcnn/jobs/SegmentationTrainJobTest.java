@@ -92,10 +92,27 @@ class SegmentationTrainJobTest extends SharedSpark {
     }
 
     @Test
-    void classificationOnlyAugmentationIsRefused() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> JobPlan.prepare(config("padcrop", "augment.padCrop=2"), sc.hadoopConfiguration()));
-        assertEquals("augment.padCrop", e.key());
+    void classificationsGeometryIsRefusedAndColourJitterMovesPixelsNotTheMask() {
+        for (String setting : List.of("augment.padCrop=2", "augment.randomResizedCrop=true", "augment.evalResize=20")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> JobPlan.prepare(config("refused", setting), sc.hadoopConfiguration()));
+            assertEquals(setting.substring(0, setting.indexOf('=')), e.key());
+            assertTrue(e.getMessage().contains("augment.segmentationScaleMin"), e.getMessage());
+        }
+        JobPlan plain = JobPlan.prepare(config("plain"), sc.hadoopConfiguration());
+        JobPlan jitter = JobPlan.prepare(config("jitter", "augment.brightness=0.4", "augment.contrast=0.4"),
+                sc.hadoopConfiguration());
+        SplitIndex train = plain.trainingSplit();
+        EncodedRows rows = new ShardRowReader(train, sc.hadoopConfiguration(), Task.SEGMENTATION).read(0, 8);
+        for (int i = 0; i < rows.size(); i++) {
+            float[][] p = DetectionTrainJobTest.examples(plain.trainExamples(), rows, i, 1000 + i);
+            float[][] j = DetectionTrainJobTest.examples(jitter.trainExamples(), rows, i, 1000 + i);
+            assertArrayEquals(p[1], j[1], rows.keys[i] + ": the same mask targets with jitter on");
+            assertTrue(!java.util.Arrays.equals(p[0], j[0]), rows.keys[i] + ": jitter changed no pixel");
+            assertArrayEquals(j[0], DetectionTrainJobTest.examples(jitter.trainExamples(), rows, i, 1000 + i)[0]);
+            assertArrayEquals(DetectionTrainJobTest.examples(plain.evalExamples(), rows, i, -1)[0],
+                    DetectionTrainJobTest.examples(jitter.evalExamples(), rows, i, -1)[0], rows.keys[i] + ": evaluation never jitters");
+        }
     }
 
     @Test
