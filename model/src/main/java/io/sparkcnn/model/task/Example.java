@@ -44,9 +44,4 @@ public record Example(String key, int channels, int height, int width, float[] p
     public Example withObjects(int newHeight, int newWidth, float[] newPixels, GroundTruth newObjects) {
         return new Example(key, channels, newHeight, newWidth, newPixels, label, mask, newObjects);
     }
-
-    /** The same target with other pixels (an augmentation that leaves the target alone). */
-    public Example withPixels(int newHeight, int newWidth, float[] newPixels) {
-        return new Example(key, channels, newHeight, newWidth, newPixels, label, mask, objects);
-    }
 }
