@@ -1,6 +1,5 @@
 package io.sparkcnn.jobs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
@@ -9,6 +8,7 @@ import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.BoxCounts;
 import io.sparkcnn.jobs.data.BoxSurvey;
 import io.sparkcnn.jobs.data.DetectionRows;
+import io.sparkcnn.jobs.data.RowExamples;
 import io.sparkcnn.jobs.eval.DetectionEvaluation;
 import io.sparkcnn.jobs.eval.DistributedScoring;
 import io.sparkcnn.jobs.eval.EvalCounts;
@@ -55,11 +55,7 @@ public final class EvaluateJob {
         if (plan.task().kind() != Task.CLASSIFICATION) {
             throw new IllegalStateException("a " + plan.task().kind() + " plan evaluates with runSegmentation or runDetection, not run");
         }
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        CheckpointStore store = new CheckpointStore(plan.config().string("run.dir"), sc.hadoopConfiguration());
-        CheckpointStore.Loaded l = chosen(store, plan.config());
-        requireNetwork(plan, l);
-        return evaluate(spark, plan, store, l.dir(), l.checkpoint().params(), l.checkpoint().buffers(), console);
+        return onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluate);
     }
 
     /**
@@ -67,20 +63,63 @@ public final class EvaluateJob {
      * IoU, category IoU and pixel accuracy over the whole split, with the all-background baseline.
      */
     public static SegmentationEvaluation runSegmentation(SparkSession spark, JobPlan plan, JobConsole console) {
+        return onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluateSegmentation);
+    }
+
+    /**
+     * Evaluates a detection checkpoint (eval.checkpoint, or the newest) as cocoeval does for boxes:
+     * the 12 COCO numbers and per-category AP over the whole split, in the stored images' pixels.
+     */
+    public static DetectionEvaluation runDetection(SparkSession spark, JobPlan plan, JobConsole console) {
+        return onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluateDetection);
+    }
+
+    /** One task's evaluation of given weights (what the train job calls at the end, and evaluate on a stored checkpoint). */
+    @FunctionalInterface
+    interface WeightsEvaluation<T> {
+        T evaluate(SparkSession spark, JobPlan plan, CheckpointStore store, Path checkpointDir, float[] params,
+                   float[] buffers, JobConsole console);
+    }
+
+    private static <T> T onChosenCheckpoint(SparkSession spark, JobPlan plan, JobConsole console, WeightsEvaluation<T> how) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CheckpointStore store = new CheckpointStore(plan.config().string("run.dir"), sc.hadoopConfiguration());
         CheckpointStore.Loaded l = chosen(store, plan.config());
         requireNetwork(plan, l);
-        return evaluateSegmentation(spark, plan, store, l.dir(), l.checkpoint().params(), l.checkpoint().buffers(), console);
+        return how.evaluate(spark, plan, store, l.dir(), l.checkpoint().params(), l.checkpoint().buffers(), console);
+    }
+
+    /** What every task's evaluation has set up for it: the split, its rows, the model to score with. */
+    private record SplitRun(JobConfig cfg, JavaSparkContext sc, CheckpointStore store, Path checkpointDir, String split,
+                            int partitions, SplitIndex rows, ScoringModel model, JobConsole console) {
+        DistributedScoring scoring(RowExamples examples) {
+            return new DistributedScoring(sc, rows, examples, partitions, cfg.decimal("eval.blockHeapFraction"));
+        }
+
+        void phase(String unit) {
+            console.phase("evaluating", String.format("%s on split '%s': %,d %s in %d partitions", checkpointDir.getName(),
+                    split, rows.rows(), unit, partitions));
+        }
+
+        /** Writes the report beside the checkpoint, evaluation-&lt;split&gt;&lt;suffix&gt;; returns its path. */
+        Path write(String suffix, String text) throws IOException {
+            Path out = new Path(checkpointDir, "evaluation-" + split + suffix);
+            store.writeText(out, text);
+            return out;
+        }
+    }
+
+    @FunctionalInterface
+    private interface SplitScoring<T> {
+        T score(SplitRun run) throws IOException;
     }
 
     /**
-     * The executors fill the task's metrics, one accumulator per partition shipped as longs,
-     * merged on the driver; the table goes to the console, evaluation-&lt;split&gt;.json and
-     * .tsv into checkpointDir.
+     * The skeleton of every evaluation: a Spark job group named after the run, the task-progress
+     * line on the console, a backend the executors could not build reported as backend.kind.
      */
-    static SegmentationEvaluation evaluateSegmentation(SparkSession spark, JobPlan plan, CheckpointStore store,
-                                                       Path checkpointDir, float[] params, float[] buffers, JobConsole console) {
+    private static <T> T scoreSplit(SparkSession spark, JobPlan plan, CheckpointStore store, Path checkpointDir,
+                                    float[] params, float[] buffers, JobConsole console, SplitScoring<T> body) {
         JobConfig cfg = plan.config();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String split = cfg.string("data.evalSplit");
@@ -90,24 +129,8 @@ public final class EvaluateJob {
                 + " on '" + split + "'", false);
         try (TaskProgress progress = TaskProgress.start(sc, console, "evaluating")) {
             SplitIndex rows = plan.split(split, "data.evalSplit");
-            console.phase("evaluating", String.format("%s on split '%s': %,d images in %d partitions", checkpointDir.getName(),
-                    split, rows.rows(), partitions));
-            DistributedScoring scoring = new DistributedScoring(sc, rows, plan.evalExamples(), partitions,
-                    cfg.decimal("eval.blockHeapFraction"));
-            int classes = cfg.integer("model.classes");
-            SegmentationMetrics metrics = (SegmentationMetrics) scoring.evaluate(model, plan.task().kind(), classes);
-            scoring.devices().forEach(console::line);
-            SegmentationEvaluation e = new SegmentationEvaluation(metrics,
-                    SegmentationEvaluation.classNames(plan.manifest().classes(), classes));
-            Path json = new Path(checkpointDir, "evaluation-" + split + ".json");
-            store.writeText(json, JSON.writeValueAsString(e.report(split, checkpointDir.toString())));
-            store.writeText(new Path(checkpointDir, "evaluation-" + split + ".tsv"), e.tsv());
-            console.line(String.format("evaluated %s on '%s': mIoU %.4f, pixel accuracy %.4f over %,d pixels; all-'%s'"
-                            + " baseline mIoU %.4f (%s)", checkpointDir.getName(), split, e.scores().meanIou(),
-                    e.scores().pixelAccuracy(), e.scores().countedPixels(), e.classNames().get(e.baselineClass()),
-                    e.baseline().meanIou(), json));
-            return e;
-        } catch (JsonProcessingException ex) {
+            return body.score(new SplitRun(cfg, sc, store, checkpointDir, split, partitions, rows, model, console));
+        } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         } catch (Exception ex) { // Spark's job failure is a checked SparkException, thrown undeclared
             rethrowBackendFailure(ex);
@@ -118,15 +141,28 @@ public final class EvaluateJob {
     }
 
     /**
-     * Evaluates a detection checkpoint (eval.checkpoint, or the newest) as cocoeval does for boxes:
-     * the 12 COCO numbers and per-category AP over the whole split, in the stored images' pixels.
+     * The executors fill the task's metrics, one accumulator per partition shipped as longs,
+     * merged on the driver; the table goes to the console, evaluation-&lt;split&gt;.json and
+     * .tsv into checkpointDir.
      */
-    public static DetectionEvaluation runDetection(SparkSession spark, JobPlan plan, JobConsole console) {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        CheckpointStore store = new CheckpointStore(plan.config().string("run.dir"), sc.hadoopConfiguration());
-        CheckpointStore.Loaded l = chosen(store, plan.config());
-        requireNetwork(plan, l);
-        return evaluateDetection(spark, plan, store, l.dir(), l.checkpoint().params(), l.checkpoint().buffers(), console);
+    static SegmentationEvaluation evaluateSegmentation(SparkSession spark, JobPlan plan, CheckpointStore store,
+                                                       Path checkpointDir, float[] params, float[] buffers, JobConsole console) {
+        return scoreSplit(spark, plan, store, checkpointDir, params, buffers, console, r -> {
+            r.phase("images");
+            int classes = r.cfg().integer("model.classes");
+            DistributedScoring scoring = r.scoring(plan.evalExamples());
+            SegmentationMetrics metrics = (SegmentationMetrics) scoring.evaluate(r.model(), plan.task().kind(), classes);
+            scoring.devices().forEach(console::line);
+            SegmentationEvaluation e = new SegmentationEvaluation(metrics,
+                    SegmentationEvaluation.classNames(plan.manifest().classes(), classes));
+            Path json = r.write(".json", JSON.writeValueAsString(e.report(r.split(), checkpointDir.toString())));
+            r.write(".tsv", e.tsv());
+            console.line(String.format("evaluated %s on '%s': mIoU %.4f, pixel accuracy %.4f over %,d pixels; all-'%s'"
+                            + " baseline mIoU %.4f (%s)", checkpointDir.getName(), r.split(), e.scores().meanIou(),
+                    e.scores().pixelAccuracy(), e.scores().countedPixels(), e.classNames().get(e.baselineClass()),
+                    e.baseline().meanIou(), json));
+            return e;
+        });
     }
 
     /**
@@ -137,41 +173,24 @@ public final class EvaluateJob {
      */
     static DetectionEvaluation evaluateDetection(SparkSession spark, JobPlan plan, CheckpointStore store, Path checkpointDir,
                                                  float[] params, float[] buffers, JobConsole console) {
-        JobConfig cfg = plan.config();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        String split = cfg.string("data.evalSplit");
-        int partitions = cfg.integer("eval.partitions") > 0 ? cfg.integer("eval.partitions") : cfg.integer("train.workers");
-        ScoringModel model = scoringModel(plan, params, buffers);
-        sc.setJobGroup(cfg.string("run.name") + "-evaluate", cfg.string("run.name") + ": evaluate " + checkpointDir.getName()
-                + " on '" + split + "'", false);
-        try (TaskProgress progress = TaskProgress.start(sc, console, "evaluating")) {
-            SplitIndex rows = plan.split(split, "data.evalSplit");
+        return scoreSplit(spark, plan, store, checkpointDir, params, buffers, console, r -> {
             DetectionRows examples = (DetectionRows) plan.evalExamples();
-            BoxCounts boxes = BoxSurvey.run(sc, rows, examples, partitions);
-            console.line(boxes.describe(split));
-            console.phase("evaluating", String.format("%s on split '%s': %,d images in %d partitions", checkpointDir.getName(),
-                    split, rows.rows(), partitions));
-            DistributedScoring scoring = new DistributedScoring(sc, rows, examples, partitions,
-                    cfg.decimal("eval.blockHeapFraction"));
-            CocoMatches matches = scoring.evaluateDetection(model, cfg.decimal("eval.detectionScoreThreshold"),
+            BoxCounts boxes = BoxSurvey.run(r.sc(), r.rows(), examples, r.partitions());
+            console.line(boxes.describe(r.split()));
+            r.phase("images");
+            DistributedScoring scoring = r.scoring(examples);
+            JobConfig cfg = r.cfg();
+            CocoMatches matches = scoring.evaluateDetection(r.model(), cfg.decimal("eval.detectionScoreThreshold"),
                     cfg.decimal("eval.detectionNmsIou"), cfg.integer("eval.detectionsPerImage"));
             scoring.devices().forEach(console::line);
             DetectionEvaluation e = new DetectionEvaluation(matches.accumulate(),
                     DetectionEvaluation.categories(plan.manifest().classes(), examples.detectionTask().classes()));
-            Path json = new Path(checkpointDir, "evaluation-" + split + ".json");
-            store.writeText(json, JSON.writeValueAsString(e.report(split, checkpointDir.toString(),
+            Path json = r.write(".json", JSON.writeValueAsString(e.report(r.split(), checkpointDir.toString(),
                     JSON.convertValue(boxes, java.util.Map.class))));
             console.line(String.format("evaluated %s on '%s': AP %.4f, AP50 %.4f over %,d images, %,d detections kept (%s)",
-                    checkpointDir.getName(), split, e.stats()[0], e.stats()[1], rows.rows(), matches.detections(), json));
+                    checkpointDir.getName(), r.split(), e.stats()[0], e.stats()[1], r.rows().rows(), matches.detections(), json));
             return e;
-        } catch (JsonProcessingException ex) {
-            throw new UncheckedIOException(ex);
-        } catch (Exception ex) { // Spark's job failure is a checked SparkException, thrown undeclared
-            rethrowBackendFailure(ex);
-            throw ex;
-        } finally {
-            sc.clearJobGroup();
-        }
+        });
     }
 
     static CheckpointStore.Loaded chosen(CheckpointStore store, JobConfig cfg) {
@@ -193,35 +212,18 @@ public final class EvaluateJob {
     /** Evaluates these weights of plan's network and writes the JSON report into checkpointDir. */
     static Evaluation evaluate(SparkSession spark, JobPlan plan, CheckpointStore store, Path checkpointDir,
                                float[] params, float[] buffers, JobConsole console) {
-        JobConfig cfg = plan.config();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        String split = cfg.string("data.evalSplit");
-        int partitions = cfg.integer("eval.partitions") > 0 ? cfg.integer("eval.partitions") : cfg.integer("train.workers");
-        ScoringModel model = scoringModel(plan, params, buffers);
-        sc.setJobGroup(cfg.string("run.name") + "-evaluate", cfg.string("run.name") + ": evaluate " + checkpointDir.getName()
-                + " on '" + split + "'", false);
-        try (TaskProgress progress = TaskProgress.start(sc, console, "evaluating")) {
-            SplitIndex rows = plan.split(split, "data.evalSplit");
-            console.phase("evaluating", String.format("%s on split '%s': %,d rows in %d partitions", checkpointDir.getName(), split,
-                    rows.rows(), partitions));
-            DistributedScoring scoring = new DistributedScoring(sc, rows, plan.evalTransform(),
-                    partitions, cfg.decimal("eval.blockHeapFraction"));
-            Evaluation e = scoring.evaluate(model, cfg.integer("model.classes"));
+        return scoreSplit(spark, plan, store, checkpointDir, params, buffers, console, r -> {
+            r.phase("rows");
+            DistributedScoring scoring = new DistributedScoring(r.sc(), r.rows(), plan.evalTransform(),
+                    r.partitions(), r.cfg().decimal("eval.blockHeapFraction"));
+            Evaluation e = scoring.evaluate(r.model(), r.cfg().integer("model.classes"));
             scoring.devices().forEach(console::line);
-            Path out = new Path(checkpointDir, "evaluation-" + split + ".json");
-            store.writeText(out, JSON.writeValueAsString(EvalCounts.report(e, split, checkpointDir.toString(),
+            Path out = r.write(".json", JSON.writeValueAsString(EvalCounts.report(e, r.split(), checkpointDir.toString(),
                     plan.manifest().classes())));
             console.line(String.format("evaluated %s on '%s': top-1 %.4f, top-5 %.4f over %,d examples (%s)",
-                    checkpointDir.getName(), split, e.accuracy(), e.top5Accuracy(), e.count(), out));
+                    checkpointDir.getName(), r.split(), e.accuracy(), e.top5Accuracy(), e.count(), out));
             return e;
-        } catch (JsonProcessingException ex) {
-            throw new UncheckedIOException(ex);
-        } catch (Exception ex) { // Spark's job failure is a checked SparkException, thrown undeclared
-            rethrowBackendFailure(ex);
-            throw ex;
-        } finally {
-            sc.clearJobGroup();
-        }
+        });
     }
 
     static ScoringModel scoringModel(JobPlan plan, float[] params, float[] buffers) {
