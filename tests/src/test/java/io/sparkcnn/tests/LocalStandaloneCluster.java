@@ -15,10 +15,14 @@ import java.util.stream.Stream;
 /**
  * The standalone cluster of deploy/local/cluster.sh (a master and two workers, each its own
  * JVM), started from a dist/ made of this test's own classpath: every dependency jar linked
- * into dist/jars, and the project's class folders packed into one application jar.
+ * into dist/jars, and the project's class folders packed into one application jar. Each worker
+ * offers two cores and every application takes two one-core executors, which the master spreads
+ * one to a worker: two applications run at once, each with an executor JVM on both workers.
  */
 final class LocalStandaloneCluster implements AutoCloseable {
     static final String APP_JAR = "sparkcnn-app.jar";
+    /** Cores per worker JVM; each application takes one of each worker's (spark.cores.max, one-core executors). */
+    static final int WORKER_CORES = 2, CORES_PER_APP = 2;
     private final Path root;
     private final Path dist;
     private final Path state;
@@ -65,7 +69,8 @@ final class LocalStandaloneCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx1g"));
         cmd.addAll(opens());
         cmd.addAll(List.of("-cp", dist.resolve("jars") + "/*", "org.apache.spark.deploy.SparkSubmit",
-                "--master", url, "--conf", "spark.executor.cores=1", "--conf", "spark.task.cpus=1",
+                "--master", url, "--conf", "spark.executor.cores=1", "--conf", "spark.cores.max=" + CORES_PER_APP,
+                "--conf", "spark.task.cpus=1",
                 "--conf", "spark.executor.memory=768m", "--conf", "spark.executorEnv.SPARK_SCALA_VERSION=2.13",
                 "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", opens()),
                 "--conf", uiPort > 0 ? "spark.ui.port=" + uiPort : "spark.ui.enabled=false",
@@ -95,18 +100,39 @@ final class LocalStandaloneCluster implements AutoCloseable {
         return pids;
     }
 
-    /** The PID of this cluster's executor JVM with this Spark executor id, or -1. */
-    long executorPid(String executorId) throws IOException {
+    /** The PID of this cluster's executor JVM of application appId with this Spark executor id, or -1. */
+    long executorPid(String appId, String executorId) throws IOException {
         for (long pid : executorPids()) {
             try {
                 List<String> argv = List.of(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0"));
-                int at = argv.indexOf("--executor-id");
-                if (at >= 0 && at + 1 < argv.size() && argv.get(at + 1).equals(executorId)) return pid;
+                if (executorId.equals(argument(argv, "--executor-id")) && appId.equals(argument(argv, "--app-id"))) return pid;
             } catch (IOException e) {
                 // it ended while we looked
             }
         }
         return -1;
+    }
+
+    private static String argument(List<String> argv, String flag) {
+        int at = argv.indexOf(flag);
+        return at >= 0 && at + 1 < argv.size() ? argv.get(at + 1) : null;
+    }
+
+    /**
+     * The ids of the executors that worker (1 or 2) launched for application appId: a worker gives
+     * each executor a working directory work-&lt;worker&gt;/&lt;app id&gt;/&lt;executor id&gt;.
+     */
+    List<String> executorsOn(int worker, String appId) throws IOException {
+        Path app = state.resolve("work-" + worker).resolve(appId);
+        if (!Files.isDirectory(app)) return List.of();
+        try (Stream<Path> dirs = Files.list(app)) {
+            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** The master's state as its web UI gives it in JSON (applications with id, name, state, cores). */
+    java.net.URL masterJson() throws IOException {
+        return java.net.URI.create("http://127.0.0.1:" + (port + 1) + "/json/").toURL();
     }
 
     static int freeUiPort() throws IOException { return freePort(); }
@@ -132,8 +158,8 @@ final class LocalStandaloneCluster implements AutoCloseable {
         pb.environment().put("SPARKCNN_DIST", dist.toString());
         pb.environment().put("SPARKCNN_CLUSTER_DIR", state.toString());
         pb.environment().put("SPARKCNN_MASTER_PORT", Integer.toString(port));
-        pb.environment().put("WORKER_CORES", "1");
-        pb.environment().put("WORKER_MEMORY", "1g");
+        pb.environment().put("WORKER_CORES", Integer.toString(WORKER_CORES));
+        pb.environment().put("WORKER_MEMORY", "2g"); // two executors of spark.executor.memory=768m
         pb.environment().put("SPARK_HOME", dist.toString());
         pb.environment().put("SPARK_SCALA_VERSION", "2.13");
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");

@@ -1,6 +1,7 @@
 package io.sparkcnn.tests;
 
 import io.sparkcnn.jobs.SharedSpark;
+import io.sparkcnn.jobs.TinyDetShards;
 import io.sparkcnn.jobs.TinySegShards;
 import io.sparkcnn.jobs.TinyShards;
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
@@ -11,15 +12,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,16 +36,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * workers as separate JVMs, from deploy/local/cluster.sh): it trains with one executor JVM per
  * worker, and when an executor JVM is killed while it runs a round's task, the task is re-run
  * (its second attempt is recorded in the round's metrics) and the job finishes with the same
- * final parameters as the fault-free run. A segmentation run with summed gradients, stopped and
- * resumed by a second spark-submit, ends with the parameters of an uninterrupted run on the cluster.
+ * final parameters as the fault-free run. A segmentation run with summed gradients and a detection
+ * run with averaged parameters, submitted at the same time (each application one executor on each
+ * worker), are stopped and resumed by later submits and end with the parameters, and the detection
+ * run with the COCO evaluation, of their uninterrupted runs on the cluster.
  */
 class StandaloneClusterTest extends SharedSpark {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path tmp;
     private LocalStandaloneCluster cluster;
-    private String shards, segShards;
-    private Path network, segNetwork;
+    private String shards, segShards, detShards;
+    private Path network, segNetwork, detNetwork;
 
     @BeforeAll
     void startCluster() throws Exception {
@@ -48,6 +57,9 @@ class StandaloneClusterTest extends SharedSpark {
         segShards = TinySegShards.write(spark, tmp.resolve("seg-shards").toUri().toString(), 96, 24);
         segNetwork = tmp.resolve("tinyseg.conf");
         Files.writeString(segNetwork, TinySegShards.networkConfig());
+        detShards = TinyDetShards.write(spark, tmp.resolve("det-shards").toUri().toString(), 64, 20);
+        detNetwork = tmp.resolve("tinydet.conf");
+        Files.writeString(detNetwork, TinyDetShards.networkConfig());
         cluster = LocalStandaloneCluster.start(tmp);
     }
 
@@ -120,11 +132,14 @@ class StandaloneClusterTest extends SharedSpark {
         return out;
     }
 
+    /** An application's executor, as the driver's REST API names it. */
+    private record AppExecutor(String app, String id) {}
+
     /**
-     * The id of an executor that is running a task now and has finished at least two before
-     * (so the run is past its first round), from the driver's REST API; or null.
+     * An executor that is running a task now and has finished at least two before (so the run is
+     * past its first round), from the driver's REST API; or null.
      */
-    private static String busyExecutor(int uiPort) {
+    private static AppExecutor busyExecutor(int uiPort) {
         try {
             String base = "http://127.0.0.1:" + uiPort + "/api/v1/applications";
             JsonNode apps = JSON.readTree(URI.create(base).toURL());
@@ -134,7 +149,7 @@ class StandaloneClusterTest extends SharedSpark {
             for (JsonNode e : executors) {
                 if (!e.get("id").asText().equals("driver") && e.get("activeTasks").asInt() > 0
                         && e.get("completedTasks").asInt() >= 2) {
-                    return e.get("id").asText();
+                    return new AppExecutor(app, e.get("id").asText());
                 }
             }
             return null;
@@ -160,11 +175,11 @@ class StandaloneClusterTest extends SharedSpark {
         Process faulty = cluster.submit(faultyLog, trainArgs("faulty"), uiPort);
         Path metrics = tmp.resolve("faulty/metrics/rounds-000000000001.jsonl");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
-        String victim = null;
+        AppExecutor victim = null;
         // kill the JVM of an executor while the driver reports a round's task running on it
         while (victim == null && faulty.isAlive() && System.nanoTime() < deadline) {
-            String busy = busyExecutor(uiPort);
-            long pid = busy == null ? -1 : cluster.executorPid(busy);
+            AppExecutor busy = busyExecutor(uiPort);
+            long pid = busy == null ? -1 : cluster.executorPid(busy.app(), busy.id());
             if (pid > 0) {
                 new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
                 victim = busy;
@@ -180,17 +195,28 @@ class StandaloneClusterTest extends SharedSpark {
         List<List<Integer>> attempts = attempts(metrics);
         assertEquals(8, attempts.size());
         assertTrue(attempts.stream().flatMap(List::stream).anyMatch(a -> a > 0),
-                "no second task attempt recorded after executor " + victim + " was killed: " + attempts);
+                "no second task attempt recorded after executor " + victim.id() + " was killed: " + attempts);
         assertArrayEquals(finalParams("clean"), finalParams("faulty"));
     }
 
-    private List<String> segmentationSettings(String run) {
-        return List.of("run.dir=" + tmp.resolve(run).toUri(), "data.path=" + segShards, "model.file=" + segNetwork,
-                "model.input=[3, 16, 16]", "model.classes=3", "train.workers=2", "train.batchSizePerWorker=8",
-                "train.aggregation=gradients", "train.epochs=3", "train.checkpointEvery=4", "trainer.learningRate=0.1",
-                "trainer.momentum=0.9", "backend.kind=cpu", "backend.threads=1", "data.shuffleBlockRows=16",
-                "augment.horizontalFlip=true", "augment.segmentationScaleMin=0.8", "augment.segmentationScaleMax=1.25",
-                "train.evaluateAtEnd=false", "train.progress=off");
+    private List<String> segmentationSettings(String run, String name) {
+        return List.of("run.dir=" + tmp.resolve(run).toUri(), "run.name=" + name, "data.path=" + segShards,
+                "model.file=" + segNetwork, "model.input=[3, 16, 16]", "model.classes=3", "train.workers=2",
+                "train.batchSizePerWorker=8", "train.aggregation=gradients", "train.epochs=3", "train.checkpointEvery=4",
+                "trainer.learningRate=0.1", "trainer.momentum=0.9", "backend.kind=cpu", "backend.threads=1",
+                "data.shuffleBlockRows=16", "augment.horizontalFlip=true", "augment.segmentationScaleMin=0.8",
+                "augment.segmentationScaleMax=1.25", "train.evaluateAtEnd=false", "train.progress=off");
+    }
+
+    /** Averaged parameters (the other aggregation), the SSD crop/expand augmentation, COCO evaluation after the last round. */
+    private List<String> detectionSettings(String run, String name) {
+        return List.of("run.dir=" + tmp.resolve(run).toUri(), "run.name=" + name, "data.path=" + detShards,
+                "model.file=" + detNetwork, "model.input=[3, 32, 32]", "model.classes=2", "train.workers=2",
+                "train.batchSizePerWorker=8", "train.aggregation=parameters", "train.averagingFrequency=2",
+                "train.epochs=5", "train.checkpointEvery=3", "trainer.learningRate=0.05", "trainer.momentum=0.9",
+                "backend.kind=cpu", "backend.threads=1", "data.shuffleBlockRows=16", "augment.horizontalFlip=true",
+                "augment.detectionExpand=0.5", "augment.detectionMaxExpand=1.5", "augment.detectionMinPatch=0.7",
+                "eval.batchSize=8", "train.evaluateAtEnd=true", "train.progress=off");
     }
 
     private static List<String> submitArgs(List<String> settings, String... more) {
@@ -202,24 +228,99 @@ class StandaloneClusterTest extends SharedSpark {
         return a;
     }
 
-    @Test
-    void segmentationStoppedAndResumedOnTheClusterEndsWithTheParametersOfAnUninterruptedRun() throws Exception {
-        Path wholeLog = tmp.resolve("seg-whole.log");
-        awaitSuccess(cluster.submit(wholeLog, submitArgs(segmentationSettings("seg-whole"), "train")), wholeLog);
-        // 96 rows / (2 x 8) = 6 steps per epoch, 18 in all; the first submit stops after 7
-        Path firstLog = tmp.resolve("seg-first.log");
-        List<String> stop = new ArrayList<>(segmentationSettings("seg-parts"));
-        stop.add("train.maxRounds=7");
-        awaitSuccess(cluster.submit(firstLog, submitArgs(stop, "train")), firstLog);
-        Path restLog = tmp.resolve("seg-rest.log");
-        awaitSuccess(cluster.submit(restLog, submitArgs(segmentationSettings("seg-parts"), "train", "--resume")), restLog);
+    private static List<String> with(List<String> settings, String more) {
+        List<String> a = new ArrayList<>(settings);
+        a.add(more);
+        return a;
+    }
 
-        List<String> first = Files.readAllLines(tmp.resolve("seg-parts/metrics/rounds-000000000001.jsonl"));
-        assertEquals(7, first.size());
-        assertTrue(first.get(0).contains("\"executor\":\"0\"") && first.get(0).contains("\"executor\":\"1\""),
-                "two executor JVMs trained: " + first.get(0));
-        assertEquals(11, Files.readAllLines(tmp.resolve("seg-parts/metrics/rounds-000000000008.jsonl")).size(),
-                "the resumed submit ran rounds 8 to 18");
-        assertArrayEquals(finalParams("seg-whole"), finalParams("seg-parts"));
+    /**
+     * Submits these applications (run.name to spark-submit's arguments) at the same time, waits for
+     * all, and returns each one's application id, from the master.
+     */
+    private Map<String, String> concurrently(Map<String, List<String>> submits) throws Exception {
+        Map<String, Process> running = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> s : submits.entrySet()) {
+            running.put(s.getKey(), cluster.submit(tmp.resolve(s.getKey() + ".log"), s.getValue()));
+        }
+        for (Map.Entry<String, Process> p : running.entrySet()) awaitSuccess(p.getValue(), tmp.resolve(p.getKey() + ".log"));
+        Map<String, String> ids = new LinkedHashMap<>();
+        JsonNode master = JSON.readTree(cluster.masterJson());
+        for (String group : List.of("activeapps", "completedapps")) {
+            for (JsonNode app : master.get(group)) {
+                if (running.containsKey(app.get("name").asText())) ids.put(app.get("name").asText(), app.get("id").asText());
+            }
+        }
+        assertEquals(running.keySet(), ids.keySet(), "the master knows every application: " + master);
+        return ids;
+    }
+
+    /** One executor of the application on each worker JVM. */
+    private void assertOneExecutorPerWorker(String name, String appId) throws IOException {
+        List<String> first = cluster.executorsOn(1, appId), second = cluster.executorsOn(2, appId);
+        assertEquals(1, first.size(), name + " (" + appId + ") executors on worker 1: " + first);
+        assertEquals(1, second.size(), name + " (" + appId + ") executors on worker 2: " + second);
+    }
+
+    /** Every round of a metrics file was trained by two distinct executors; returns its number of rounds. */
+    private static int roundsOnTwoExecutors(Path metrics) throws IOException {
+        List<String> lines = Files.readAllLines(metrics);
+        for (String line : lines) {
+            Set<String> executors = new TreeSet<>();
+            for (JsonNode w : JSON.readTree(line).get("perWorker")) executors.add(w.get("executor").asText());
+            assertEquals(2, executors.size(), "two executor JVMs trained: " + line);
+        }
+        return lines.size();
+    }
+
+    /** The run's newest checkpoint's COCO evaluation, without the line that names the checkpoint's path. */
+    private JsonNode detectionEvaluation(String run) throws IOException {
+        String dir = new CheckpointStore(tmp.resolve(run).toUri().toString(), sc.hadoopConfiguration())
+                .newest().orElseThrow().dir().getName();
+        Path file = tmp.resolve(run).resolve("checkpoints").resolve(dir).resolve("evaluation-test.json");
+        assertTrue(Files.isRegularFile(file), "no COCO evaluation " + file);
+        ObjectNode json = (ObjectNode) JSON.readTree(file.toFile());
+        assertTrue(json.get("checkpoint").asText().endsWith(dir), json.toString());
+        json.remove("checkpoint");
+        return json;
+    }
+
+    @Test
+    void segmentationAndDetectionStoppedAndResumedAtOnceOnTheClusterEndWithTheResultsOfUninterruptedRuns() throws Exception {
+        // both uninterrupted runs at once, then both first parts, then both resumes
+        Map<String, String> apps = new LinkedHashMap<>(concurrently(Map.of(
+                "seg-whole", submitArgs(segmentationSettings("seg-whole", "seg-whole"), "train"),
+                "det-whole", submitArgs(detectionSettings("det-whole", "det-whole"), "train"))));
+        // segmentation: 96 rows / (2 x 8) = 6 steps per epoch, 18 in all; the first submit stops after 7.
+        // detection: 64 rows / (2 x 8) = 4 minibatches per epoch, k = 2: 2 rounds per epoch, 10 in all; it stops after 3
+        apps.putAll(concurrently(Map.of(
+                "seg-first", submitArgs(with(segmentationSettings("seg-parts", "seg-first"), "train.maxRounds=7"), "train"),
+                "det-first", submitArgs(with(detectionSettings("det-parts", "det-first"), "train.maxRounds=3"), "train"))));
+        apps.putAll(concurrently(Map.of(
+                "seg-rest", submitArgs(segmentationSettings("seg-parts", "seg-rest"), "train", "--resume"),
+                "det-rest", submitArgs(detectionSettings("det-parts", "det-rest"), "train", "--resume"))));
+
+        assertEquals(6, new TreeSet<>(apps.values()).size(), "six applications: " + apps);
+        List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
+        for (Map.Entry<String, String> app : apps.entrySet()) {
+            checks.add(() -> assertOneExecutorPerWorker(app.getKey(), app.getValue()));
+        }
+        checks.addAll(List.of(
+                () -> assertEquals(18, roundsOnTwoExecutors(tmp.resolve("seg-whole/metrics/rounds-000000000001.jsonl"))),
+                () -> assertEquals(7, roundsOnTwoExecutors(tmp.resolve("seg-parts/metrics/rounds-000000000001.jsonl"))),
+                () -> assertEquals(11, roundsOnTwoExecutors(tmp.resolve("seg-parts/metrics/rounds-000000000008.jsonl")),
+                        "the resumed segmentation submit ran rounds 8 to 18"),
+                () -> assertArrayEquals(finalParams("seg-whole"), finalParams("seg-parts"), "segmentation"),
+                () -> assertEquals(10, roundsOnTwoExecutors(tmp.resolve("det-whole/metrics/rounds-000000000001.jsonl"))),
+                () -> assertEquals(3, roundsOnTwoExecutors(tmp.resolve("det-parts/metrics/rounds-000000000001.jsonl"))),
+                () -> assertEquals(7, roundsOnTwoExecutors(tmp.resolve("det-parts/metrics/rounds-000000000004.jsonl")),
+                        "the resumed detection submit ran rounds 4 to 10"),
+                () -> assertArrayEquals(finalParams("det-whole"), finalParams("det-parts"), "detection"),
+                () -> {
+                    JsonNode whole = detectionEvaluation("det-whole");
+                    assertEquals(whole, detectionEvaluation("det-parts"), "the COCO evaluation after the last round");
+                    assertTrue(whole.get("coco").get("AP50").asDouble() > 0, "the detector finds some squares: " + whole);
+                }));
+        assertAll(checks);
     }
 }
