@@ -11,16 +11,24 @@ class ImageTransformTest {
 
     /** A w x h raw RGB row whose red channel is the x coordinate and green the y coordinate. */
     private static EncodedRows ramp(int w, int h) {
+        return rawRow("ramp", w, h, (x, y, c) -> c == 0 ? x : c == 1 ? y : 255);
+    }
+
+    /** The value of channel c at (x, y), 0..255. */
+    interface Pixel {
+        int value(int x, int y, int c);
+    }
+
+    /** One raw (undecoded) RGB shard row of w x h with the given pixels. */
+    static EncodedRows rawRow(String key, int w, int h, Pixel pixel) {
         EncodedRows r = new EncodedRows(0, 1);
         byte[] px = new byte[w * h * 3];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                px[(y * w + x) * 3] = (byte) x;
-                px[(y * w + x) * 3 + 1] = (byte) y;
-                px[(y * w + x) * 3 + 2] = (byte) 255;
+                for (int c = 0; c < 3; c++) px[(y * w + x) * 3 + c] = (byte) pixel.value(x, y, c);
             }
         }
-        r.keys[0] = "ramp";
+        r.keys[0] = key;
         r.images[0] = px;
         r.encodings[0] = ShardSchema.ENC_RAW;
         r.widths[0] = w;

@@ -3,7 +3,6 @@ package io.sparkcnn.jobs.data;
 import io.sparkcnn.jobs.TinyDetShards;
 import io.sparkcnn.model.data.GrayImage;
 import io.sparkcnn.model.data.ImageCodec;
-import io.sparkcnn.model.data.ShardSchema;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -29,21 +28,7 @@ class PairedColourJitterTest {
 
     /** A raw RGB row of coloured ramps (not gray, so saturation acts too). */
     private static EncodedRows image(int w, int h) {
-        EncodedRows r = new EncodedRows(0, 1);
-        byte[] px = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                px[(y * w + x) * 3] = (byte) (20 + 4 * x);
-                px[(y * w + x) * 3 + 1] = (byte) (20 + 5 * y);
-                px[(y * w + x) * 3 + 2] = (byte) (60 + 3 * ((x + y) % 30));
-            }
-        }
-        r.keys[0] = "row";
-        r.images[0] = px;
-        r.encodings[0] = ShardSchema.ENC_RAW;
-        r.widths[0] = w;
-        r.heights[0] = h;
-        return r;
+        return ImageTransformTest.rawRow("row", w, h, (x, y, c) -> c == 0 ? 20 + 4 * x : c == 1 ? 20 + 5 * y : 60 + 3 * ((x + y) % 30));
     }
 
     private static EncodedRows detectionRow() {
