@@ -56,10 +56,15 @@ final class Dist {
         return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
-    /** The environment every script run gets: a small driver, no Spark distribution, a private JavaCPP cache. */
+    /**
+     * The environment every script run gets: a small driver, no Spark distribution, a private JavaCPP cache,
+     * and JVMs that compile with C1 only: the runs shard a few tiny files, so start-up (class loading, JIT
+     * warm-up) is nearly all their time, and C2 never pays back on them.
+     */
     static Map<String, String> env(Path dist, Path tmp) {
         return Map.of("SPARKCNN_DIST", dist.toString(), "SPARKCNN_DRIVER_MEMORY", "1g", "SPARKCNN_LOCAL_CORES", "2",
-                "SPARK_LOCAL_IP", "127.0.0.1", "SPARK_HOME", "", "HOME", tmp.toString());
+                "SPARK_LOCAL_IP", "127.0.0.1", "SPARK_HOME", "", "HOME", tmp.toString(),
+                "JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1");
     }
 
     static List<String> lines(Path p) throws IOException {
