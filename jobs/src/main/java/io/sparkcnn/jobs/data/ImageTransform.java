@@ -64,9 +64,12 @@ public final class ImageTransform implements Serializable {
      * form segmentation's paired transforms crop and scale together with the mask.
      */
     public float[] normalised(RgbImage img) {
-        float[] rgb = io.sparkcnn.model.augment.PairedTransform.toPlanes(img);
-        float[] out = new float[channels * img.width() * img.height()];
-        finish(rgb, img.width() * img.height(), out, 0);
+        return normalisedPlanes(io.sparkcnn.model.augment.PairedTransform.toPlanes(img), img.width() * img.height());
+    }
+
+    private float[] normalisedPlanes(float[] rgb, int plane) {
+        float[] out = new float[channels * plane];
+        finish(rgb, plane, out, 0);
         return out;
     }
 
@@ -82,9 +85,7 @@ public final class ImageTransform implements Serializable {
         float[] rgb = io.sparkcnn.model.augment.PairedTransform.toPlanes(img);
         int plane = img.width() * img.height();
         if (augment.colorJitter()) jitter(rgb, plane, new SplittableRandom(exampleSeed).split());
-        float[] out = new float[channels * plane];
-        finish(rgb, plane, out, 0);
-        return out;
+        return normalisedPlanes(rgb, plane);
     }
 
     /** A training example: random crop/flip/jitter drawn from exampleSeed. */
