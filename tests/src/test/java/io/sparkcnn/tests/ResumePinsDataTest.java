@@ -179,6 +179,9 @@ class ResumePinsDataTest {
         }
 
         spark.conf().set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+        // VACUUM lists the table in 200 (and 10,000) partitions by default: a minute of empty tasks here
+        spark.conf().set("spark.databricks.delta.vacuum.fileListing.parallelism", "2");
+        spark.conf().set("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2");
         DeltaTable.forPath(spark, data).vacuum(0);
         long now = ShardTableVersions.currentVersion(spark, data);
         ConfigException refused = assertThrows(ConfigException.class, () -> train(config(data, "vacuumed"), true));
