@@ -123,10 +123,59 @@ class ResNet18Cifar(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
-# name, model, input (C,H,W), classes, batch -- as TrainCase.ALL
+class Conv2Plus1D(nn.Sequential):
+    """A 3x3x3 convolution factored into (1,3,3) spatial and (3,1,1) temporal ones (Tran et al. 2018)."""
+
+    def __init__(self, cin, cout, mid, stride):
+        super().__init__(
+            nn.Conv3d(cin, mid, (1, 3, 3), (1, stride, stride), (0, 1, 1), bias=False),
+            nn.BatchNorm3d(mid), nn.ReLU(inplace=True),
+            nn.Conv3d(mid, cout, (3, 1, 1), (stride, 1, 1), (1, 0, 0), bias=False))
+
+
+class Block2Plus1D(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        # the mid-channel count that gives the factored pair the parameters of a full 3x3x3 conv
+        mid = (cin * cout * 27) // (cin * 9 + 3 * cout)
+        self.conv1 = nn.Sequential(Conv2Plus1D(cin, cout, mid, stride), nn.BatchNorm3d(cout), nn.ReLU(inplace=True))
+        self.conv2 = nn.Sequential(Conv2Plus1D(cout, cout, mid, 1), nn.BatchNorm3d(cout))
+        self.downsample = None
+        if stride != 1 or cin != cout:
+            self.downsample = nn.Sequential(nn.Conv3d(cin, cout, 1, stride, bias=False), nn.BatchNorm3d(cout))
+
+    def forward(self, x):
+        shortcut = x if self.downsample is None else self.downsample(x)
+        return F.relu(self.conv2(self.conv1(x)) + shortcut)
+
+
+class R2Plus1D18(nn.Module):
+    """R(2+1)D-18 laid out as torchvision's r2plus1d_18 (31,505,325 parameters at 400 classes), as sparkcnn's zoo r2plus1d_18."""
+
+    def __init__(self, classes=400):
+        super().__init__()
+        self.stem = nn.Sequential(
+            nn.Conv3d(3, 45, (1, 7, 7), (1, 2, 2), (0, 3, 3), bias=False), nn.BatchNorm3d(45), nn.ReLU(inplace=True),
+            nn.Conv3d(45, 64, (3, 1, 1), 1, (1, 0, 0), bias=False), nn.BatchNorm3d(64), nn.ReLU(inplace=True))
+        blocks, cin = [], 64
+        for stage, width in enumerate([64, 128, 256, 512]):
+            for block in range(2):
+                stride = 2 if stage > 0 and block == 0 else 1
+                blocks.append(Block2Plus1D(cin, width, stride))
+                cin = width
+        self.layers = nn.Sequential(*blocks)
+        self.fc = nn.Linear(512, classes)
+
+    def forward(self, x):
+        x = self.layers(self.stem(x))
+        return self.fc(torch.flatten(F.adaptive_avg_pool3d(x, 1), 1))
+
+
+# name, model, input (C,H,W) or (C,T,H,W), classes, batch -- as TrainCase.ALL and TrainCase.VIDEO
 TRAIN_CASES = [
     ("LeNet-5 28x28x1 batch 64", LeNet5, (1, 28, 28), 10, 64),
     ("ResNet-18 CIFAR 32x32x3 batch 32", ResNet18Cifar, (3, 32, 32), 10, 32),
+    ("R(2+1)D-18 3x8x56x56 batch 4", R2Plus1D18, (3, 8, 56, 56), 400, 4),
 ]
 
 
@@ -188,6 +237,7 @@ def serve():
                 reply = {"error": "unknown request kind " + kind}
         except KeyError as e:
             reply = {"error": "unknown case or missing field " + str(e)}
+
         print(json.dumps(reply), flush=True)
 
 
@@ -203,7 +253,7 @@ def main():
     p.add_argument("--reps", type=int, default=9)
     p.add_argument("--train-warmup", type=int, default=3)
     p.add_argument("--train-reps", type=int, default=10)
-    p.add_argument("--sections", default="sgemm,conv,train")
+    p.add_argument("--sections", default="sgemm,conv,train,video")
     p.add_argument("--serve", action="store_true", help="answer timing requests on stdin (BenchMain)")
     p.add_argument("--out", help="measure everything once and write JSON here")
     a = p.parse_args()
@@ -222,9 +272,11 @@ def main():
         for name, *shape in CONV_CASES:
             result["conv"].append({"case": name, **conv_case(*shape, a.warmup, a.reps)})
             print("measured pytorch", name, flush=True)
-    if "train" in sections:
+    if "train" in sections or "video" in sections:
         result["train"] = []
         for name, cls, shape, classes, batch in TRAIN_CASES:
+            if ("video" if len(shape) == 4 else "train") not in sections:
+                continue
             ips = train_case(cls, shape, classes, batch, a.train_warmup, a.train_reps)
             result["train"].append({"case": name, "images_per_s": ips})
             print("measured pytorch", name, flush=True)

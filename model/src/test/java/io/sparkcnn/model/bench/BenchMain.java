@@ -38,23 +38,33 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
-        try (TorchPeer torch = o.torchPython() == null ? null : new TorchPeer(o.torchPython(), TORCH_SCRIPT, o.threads())) {
-            BenchReport report = new BenchReport(o, torch != null);
+        List<TorchPeer> peers = new ArrayList<>();
+        try {
+            for (String python : o.torchPythons()) {
+                TorchPeer p = new TorchPeer(python, TORCH_SCRIPT, o.threads());
+                peers.add(p);
+                if (peers.stream().filter(q -> q.label().equals(p.label())).count() > 1) {
+                    throw new IllegalArgumentException("--torch " + python + " runs " + p.description()
+                            + ", as an earlier --torch Python does: give each PyTorch version once");
+                }
+            }
+            BenchReport report = new BenchReport(o, peers.stream().map(TorchPeer::label).toList());
             report.machine("cores", Runtime.getRuntime().availableProcessors());
             report.machine("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
             report.machine("blas", Blas.description());
-            if (torch != null) report.machine(BenchReport.TORCH, torch.description());
+            for (TorchPeer p : peers) report.machine(p.label(), p.description());
             for (String name : o.backends()) {
                 try (Backend probe = backend(name, o)) {
                     report.machine("device." + name, probe.deviceDescription());
                 }
             }
             StringBuilder profiles = new StringBuilder();
-            if (o.sections().contains("sgemm")) sgemm(o, torch, report, false);
-            if (o.sections().contains("conv")) conv(o, torch, report);
-            if (o.sections().contains("train")) train(o, torch, report, profiles);
+            if (o.sections().contains("sgemm")) sgemm(o, peers, report, false);
+            if (o.sections().contains("conv")) conv(o, peers, report);
+            if (o.sections().contains("train")) train(TrainCase.ALL, o, peers, report, profiles);
+            if (o.sections().contains("video")) train(TrainCase.VIDEO, o, peers, report, profiles);
             // the ceiling again after the long runs: the load from other processes drifts over minutes
-            if (o.sections().contains("sgemm")) sgemm(o, null, report, true);
+            if (o.sections().contains("sgemm")) sgemm(o, List.of(), report, true);
 
             System.out.println(report.table());
             if (profiles.length() > 0) System.out.println("Training step profiles\n" + profiles);
@@ -63,45 +73,50 @@ public final class BenchMain {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o.out().toFile(), report.toJson());
                 System.out.println("results: " + o.out());
             }
+        } finally {
+            for (TorchPeer p : peers) p.close();
         }
     }
 
     private static Backend backend(String name, BenchOptions o) { return Backends.create(name, 0, true, o.threads()); }
 
-    private static void sgemm(BenchOptions o, TorchPeer torch, BenchReport report, boolean after) {
+    private static void sgemm(BenchOptions o, List<TorchPeer> peers, BenchReport report, boolean after) {
         for (int n : new int[]{1024, 2048}) {
             double flops = 2.0 * n * n * n;
-            Samples engine = new Samples(), peer = new Samples();
+            Samples engine = new Samples();
+            Map<String, Samples> peer = new LinkedHashMap<>();
             for (int r = 0; r < o.rounds(); r++) {
-                if (torch != null) peer.add(torch.sgemm(n, warmup(o.warmup(), r), o.reps()));
+                for (TorchPeer p : peers) peer.computeIfAbsent(p.label(), k -> new Samples()).add(p.sgemm(n, warmup(o.warmup(), r), o.reps()));
                 engine.add(SgemmBench.seconds(n, warmup(o.warmup(), r), o.reps()));
             }
             if (after) report.sgemmAfter(n, engine.gflops(flops));
             else report.sgemm(n, engine.gflops(flops));
-            if (torch != null) report.torchSgemm(n, peer.gflops(flops));
+            peer.forEach((label, s) -> report.torchSgemm(label, n, s.gflops(flops)));
         }
     }
 
-    private static void conv(BenchOptions o, TorchPeer torch, BenchReport report) {
+    private static void conv(BenchOptions o, List<TorchPeer> peers, BenchReport report) {
         for (ConvCase c : ConvCase.ALL) {
             List<ConvBench> benches = new ArrayList<>();
             try {
                 for (String name : o.backends()) benches.add(new ConvBench(c, backend(name, o)));
                 Samples ceiling = new Samples();
                 for (String pass : PASSES) {
-                    Samples peer = new Samples();
+                    Map<String, Samples> peer = new LinkedHashMap<>();
                     Map<String, Samples> engine = new LinkedHashMap<>();
                     for (int r = 0; r < o.rounds(); r++) {
                         // the SGEMM ceiling beside this case, so that conv/sgemm compares figures taken together
                         ceiling.add(SgemmBench.seconds(CEILING_N, 1, 2));
-                        if (torch != null) peer.add(torch.conv(c, pass, warmup(o.warmup(), r), o.reps()));
+                        for (TorchPeer p : peers) {
+                            peer.computeIfAbsent(p.label(), k -> new Samples()).add(p.conv(c, pass, warmup(o.warmup(), r), o.reps()));
+                        }
                         for (int b = 0; b < benches.size(); b++) {
                             engine.computeIfAbsent(o.backends().get(b), k -> new Samples())
                                     .add(benches.get(b).seconds(pass, warmup(o.warmup(), r), o.reps()));
                         }
                     }
                     engine.forEach((name, s) -> report.conv(name, c, pass, s.gflops(c.flops())));
-                    if (torch != null) report.conv(BenchReport.TORCH, c, pass, peer.gflops(c.flops()));
+                    peer.forEach((label, s) -> report.conv(label, c, pass, s.gflops(c.flops())));
                 }
                 report.convCeiling(c, ceiling.gflops(2.0 * CEILING_N * CEILING_N * CEILING_N));
             } finally {
@@ -111,22 +126,25 @@ public final class BenchMain {
         }
     }
 
-    private static void train(BenchOptions o, TorchPeer torch, BenchReport report, StringBuilder profiles) {
-        for (TrainCase c : TrainCase.ALL) {
+    private static void train(List<TrainCase> cases, BenchOptions o, List<TorchPeer> peers, BenchReport report,
+                              StringBuilder profiles) {
+        for (TrainCase c : cases) {
             List<TrainingBench> benches = new ArrayList<>();
             try {
                 for (String name : o.backends()) benches.add(new TrainingBench(c, backend(name, o)));
-                Samples peer = new Samples();
+                Map<String, Samples> peer = new LinkedHashMap<>();
                 Map<String, Samples> engine = new LinkedHashMap<>();
                 for (int r = 0; r < o.rounds(); r++) {
-                    if (torch != null) peer.add(torch.train(c, warmup(o.trainWarmup(), r), o.trainReps()));
+                    for (TorchPeer p : peers) {
+                        peer.computeIfAbsent(p.label(), k -> new Samples()).add(p.train(c, warmup(o.trainWarmup(), r), o.trainReps()));
+                    }
                     for (int b = 0; b < benches.size(); b++) {
                         engine.computeIfAbsent(o.backends().get(b), k -> new Samples())
                                 .add(benches.get(b).seconds(warmup(o.trainWarmup(), r), o.trainReps()));
                     }
                 }
                 engine.forEach((name, s) -> report.train(name, c, c.batch() / s.median()));
-                if (torch != null) report.train(BenchReport.TORCH, c, c.batch() / peer.median());
+                peer.forEach((label, s) -> report.train(label, c, c.batch() / s.median()));
             } finally {
                 benches.forEach(TrainingBench::close);
             }

@@ -5,15 +5,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Collects one run's figures (the backends' and PyTorch's), prints the table and builds the JSON. */
+/**
+ * Collects one run's figures (the backends' and each PyTorch's), prints the table and builds the JSON.
+ * Columns: the backends in the order asked, then the PyTorch peers by label (pt1.13, pt2.14); each
+ * backend gets a ratio column to each peer.
+ */
 final class BenchReport {
-    static final String TORCH = "pytorch";
     private final BenchOptions options;
-    private final boolean torch;
+    private final List<String> peers;
     private final Map<String, Object> machine = new LinkedHashMap<>();
     private final Map<String, Double> sgemm = new LinkedHashMap<>();
     private final Map<String, Double> sgemmAfter = new LinkedHashMap<>();
-    private final Map<String, Double> torchSgemm = new LinkedHashMap<>();
+    /** peer -> size -> GFLOP/s of torch.mm */
+    private final Map<String, Map<String, Double>> torchSgemm = new LinkedHashMap<>();
     /** case -> pass -> column -> GFLOP/s */
     private final Map<String, Map<String, Map<String, Double>>> conv = new LinkedHashMap<>();
     /** case -> SGEMM 1024^3 GFLOP/s timed in the same rounds */
@@ -21,9 +25,9 @@ final class BenchReport {
     /** case -> column -> images/s */
     private final Map<String, Map<String, Double>> train = new LinkedHashMap<>();
 
-    BenchReport(BenchOptions options, boolean withTorch) {
+    BenchReport(BenchOptions options, List<String> peers) {
         this.options = options;
-        this.torch = withTorch;
+        this.peers = List.copyOf(peers);
     }
 
     void machine(String key, Object value) { machine.put(key, value); }
@@ -32,15 +36,18 @@ final class BenchReport {
 
     void sgemmAfter(int n, double gflops) { sgemmAfter.put(n + "^3", gflops); }
 
-    void torchSgemm(int n, double gflops) { torchSgemm.put(n + "^3", gflops); }
+    void torchSgemm(String peer, int n, double gflops) {
+        torchSgemm.computeIfAbsent(peer, k -> new LinkedHashMap<>()).put(n + "^3", gflops);
+    }
 
-    /** column: a backend name or {@link #TORCH}. */
+    /** column: a backend name or a peer's label. */
     void conv(String column, ConvCase c, String pass, double gflops) {
         conv.computeIfAbsent(c.name(), k -> new LinkedHashMap<>()).computeIfAbsent(pass, k -> new LinkedHashMap<>()).put(column, gflops);
     }
 
     void convCeiling(ConvCase c, double gflops) { convCeiling.put(c.name(), gflops); }
 
+    /** imagesPerSecond: examples (images, or clips for video) per second. */
     void train(String column, TrainCase c, double imagesPerSecond) {
         train.computeIfAbsent(c.name(), k -> new LinkedHashMap<>()).put(column, imagesPerSecond);
     }
@@ -60,15 +67,16 @@ final class BenchReport {
         s.append(String.format("settings: %d rounds, each PyTorch then the engine: %d warm-up + %d timed reps per conv pass, "
                         + "%d + %d training steps; medians over all rounds; CPU threads %d%n",
                 options.rounds(), options.warmup(), options.reps(), options.trainWarmup(), options.trainReps(), options.threads()));
+        if (peers.isEmpty()) s.append("no PyTorch peer (--torch none)\n");
         if (!sgemm.isEmpty()) {
             s.append("\nSGEMM GFLOP/s (ceiling = best of these):");
             sgemm.forEach((k, v) -> s.append(String.format("  %s %.1f", k, v)));
             s.append("  | after the runs:");
             sgemmAfter.forEach((k, v) -> s.append(String.format("  %s %.1f", k, v)));
-            if (!torchSgemm.isEmpty()) {
-                s.append("  | torch.mm:");
-                torchSgemm.forEach((k, v) -> s.append(String.format("  %s %.1f", k, v)));
-            }
+            torchSgemm.forEach((peer, sizes) -> {
+                s.append("  | torch.mm ").append(peer).append(':');
+                sizes.forEach((k, v) -> s.append(String.format("  %s %.1f", k, v)));
+            });
             s.append('\n');
         }
         List<String> cols = columns();
@@ -78,7 +86,7 @@ final class BenchReport {
             for (String c : cols) {
                 header.add(c);
                 header.add(c + "/sgemm");
-                if (!c.equals(TORCH) && torch) header.add(c + "/torch");
+                if (!peers.contains(c)) for (String p : peers) header.add(c + "/" + p);
             }
             List<List<String>> rows = new ArrayList<>();
             conv.forEach((name, passes) -> passes.forEach((pass, v) -> {
@@ -88,11 +96,11 @@ final class BenchReport {
             s.append(format(header, rows));
         }
         if (!train.isEmpty()) {
-            s.append("\nTraining images/s\n");
+            s.append("\nTraining images/s (clips/s for the video networks)\n");
             List<String> header = new ArrayList<>(List.of("model"));
             for (String c : cols) {
                 header.add(c);
-                if (!c.equals(TORCH) && torch) header.add(c + "/torch");
+                if (!peers.contains(c)) for (String p : peers) header.add(c + "/" + p);
             }
             List<List<String>> rows = new ArrayList<>();
             train.forEach((name, v) -> rows.add(row(List.of(name), v, cols, 0)));
@@ -104,20 +112,23 @@ final class BenchReport {
     /** ceiling > 0: with a ratio column to it after each value. */
     private List<String> row(List<String> first, Map<String, Double> v, List<String> cols, double ceiling) {
         List<String> r = new ArrayList<>(first);
-        Double t = v.get(TORCH);
         for (String c : cols) {
             Double x = v.get(c);
             r.add(x == null ? "-" : String.format("%.1f", x));
             if (ceiling > 0) r.add(x == null ? "-" : String.format("%.2f", x / ceiling));
-            if (!c.equals(TORCH) && torch) r.add(x == null || t == null ? "-" : String.format("%.2f", x / t));
+            if (peers.contains(c)) continue;
+            for (String p : peers) {
+                Double t = v.get(p);
+                r.add(x == null || t == null ? "-" : String.format("%.2f", x / t));
+            }
         }
         return r;
     }
 
-    /** Backends in the order asked, then PyTorch. */
+    /** Backends in the order asked, then the PyTorch peers. */
     private List<String> columns() {
         List<String> c = new ArrayList<>(options.backends());
-        if (torch) c.add(TORCH);
+        c.addAll(peers);
         return c;
     }
 
@@ -154,6 +165,7 @@ final class BenchReport {
         settings.put("train_reps", options.trainReps());
         settings.put("threads", options.threads());
         settings.put("backends", options.backends());
+        settings.put("torch_peers", peers);
         m.put("settings", settings);
         m.put("sgemm_gflops", sgemm);
         m.put("sgemm_gflops_after", sgemmAfter);

@@ -18,6 +18,7 @@ import java.util.Map;
  * PyTorch measuring beside the engine: bench/torch_bench.py in --serve mode, one JSON request
  * per line on its stdin, one JSON reply per line on its stdout. The bench asks it for a block
  * of timings right after each block of its own, so that both see the same machine load.
+ * Several peers (Debian's PyTorch 1 and a PyTorch 2 venv) each get their own process and column.
  */
 final class TorchPeer implements AutoCloseable {
     private final Process process;
@@ -33,6 +34,13 @@ final class TorchPeer implements AutoCloseable {
         in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         info = request(Map.of("kind", "info"));
+    }
+
+    /** The column name: "pt" and the major.minor version, e.g. pt2.14. */
+    String label() {
+        String v = info.path("version").asText().replaceFirst("^torch ", "");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+\\.\\d+)").matcher(v);
+        return "pt" + (m.find() ? m.group(1) : v);
     }
 
     /** torch version, threads and backend, for the report. */
