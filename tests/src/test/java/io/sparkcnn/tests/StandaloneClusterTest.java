@@ -160,16 +160,9 @@ class StandaloneClusterTest extends SharedSpark {
 
     @Test
     void anExecutorKilledInsideARoundLosesATaskThatIsRerunAndChangesNothingInTheResult() throws Exception {
+        // the fault-free run and the faulty one at once (each application has one executor per worker)
         Path cleanLog = tmp.resolve("clean.log");
-        awaitSuccess(cluster.submit(cleanLog, trainArgs("clean")), cleanLog);
-        Path cleanMetrics = tmp.resolve("clean/metrics/rounds-000000000001.jsonl");
-        List<String> rounds = Files.readAllLines(cleanMetrics);
-        // 640 rows / (2 x 16) = 20 minibatches per epoch, k = 5: 4 rounds per epoch
-        assertEquals(8, rounds.size());
-        assertTrue(rounds.get(0).contains("\"executor\":\"0\"") && rounds.get(0).contains("\"executor\":\"1\""),
-                "two executor JVMs trained: " + rounds.get(0));
-        for (List<Integer> a : attempts(cleanMetrics)) assertEquals(List.of(0, 0), a, "a fault-free run retries nothing");
-
+        Process clean = cluster.submit(cleanLog, trainArgs("clean"));
         int uiPort = LocalStandaloneCluster.freeUiPort();
         Path faultyLog = tmp.resolve("faulty.log");
         Process faulty = cluster.submit(faultyLog, trainArgs("faulty"), uiPort);
@@ -190,6 +183,14 @@ class StandaloneClusterTest extends SharedSpark {
         assertTrue(victim != null, "no executor was caught running a task; the run "
                 + (faulty.isAlive() ? "is still running" : "ended") + ":\n" + tail(faultyLog));
         awaitSuccess(faulty, faultyLog);
+        awaitSuccess(clean, cleanLog);
+        Path cleanMetrics = tmp.resolve("clean/metrics/rounds-000000000001.jsonl");
+        List<String> rounds = Files.readAllLines(cleanMetrics);
+        // 640 rows / (2 x 16) = 20 minibatches per epoch, k = 5: 4 rounds per epoch
+        assertEquals(8, rounds.size());
+        assertTrue(rounds.get(0).contains("\"executor\":\"0\"") && rounds.get(0).contains("\"executor\":\"1\""),
+                "two executor JVMs trained: " + rounds.get(0));
+        for (List<Integer> a : attempts(cleanMetrics)) assertEquals(List.of(0, 0), a, "a fault-free run retries nothing");
 
         // the killed executor's task was lost and ran again: its second attempt is in that round's metrics
         List<List<Integer>> attempts = attempts(metrics);
