@@ -107,6 +107,22 @@ class VideoTrainJobTest extends SharedSpark {
             float[][] e = DetectionTrainJobTest.examples(plan.evalExamples(), rows, i, -1);
             assertArrayEquals(new float[] {rows.labels[i], rows.labels[i]}, e[1]);
         }
+        // colour jitter: one brightness factor for the whole clip (the same seed: the same frames and crop)
+        JobPlan jitter = JobPlan.prepare(config("rows", "augment.brightness=0.3"), sc.hadoopConfiguration());
+        JobPlan plain = JobPlan.prepare(config("rows", "augment.brightness=0"), sc.hadoopConfiguration());
+        for (int i = 0; i < rows.size(); i++) {
+            float[] j = DetectionTrainJobTest.examples(jitter.trainExamples(), rows, i, 9 + i)[0];
+            float[] p = DetectionTrainJobTest.examples(plain.trainExamples(), rows, i, 9 + i)[0];
+            double first = Double.NaN;
+            for (int k = 0; k < CLIP; k++) {
+                double vj = j[k] * 0.25 + 0.5, vp = p[k] * 0.25 + 0.5; // back to [0, 1] (manifest mean .5, std .25)
+                if (vj > 0.999 || vp < 0.05) continue; // clamped at 1, or too dark to read a ratio
+                if (Double.isNaN(first)) first = vj / vp;
+                assertEquals(first, vj / vp, 1e-3, rows.keys[i] + " float " + k + " (frame " + k / (CLIP / 3 / 3) % 3 + ")");
+            }
+            assertTrue(Math.abs(first - 1) > 1e-4, rows.keys[i] + ": jitter changed nothing");
+        }
+
         // a row of 2 stored frames, one of 10x10 frames, one whose payload is cut: each names its row
         EncodedRows bad = new EncodedRows(0, 3);
         String[] keys = {"train/x/short000001_000000_000010.mp4", "train/x/small000002_000000_000010.mp4",
@@ -247,11 +263,12 @@ class VideoTrainJobTest extends SharedSpark {
 
     @Test
     void stoppingAndResumingGivesTheUninterruptedParametersBitForBit() {
-        train(config("whole"), false);
-        TrainJob.Result stopped = train(config("parts", "train.maxRounds=5"), false);
-        assertEquals(5, stopped.state().round());
-        TrainJob.Result resumed = train(config("parts"), true);
-        assertEquals(12, resumed.state().round());
+        // 48 rows / (2 x 6) = 4 minibatches per epoch, k = 2: 2 rounds per epoch, 6 rounds
+        train(config("whole", "train.epochs=3"), false);
+        TrainJob.Result stopped = train(config("parts", "train.epochs=3", "train.maxRounds=4"), false);
+        assertEquals(4, stopped.state().round());
+        TrainJob.Result resumed = train(config("parts", "train.epochs=3"), true);
+        assertEquals(6, resumed.state().round());
         assertArrayEquals(newest("whole").checkpoint().params(), newest("parts").checkpoint().params());
     }
 }
