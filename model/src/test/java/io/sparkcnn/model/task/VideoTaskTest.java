@@ -110,6 +110,33 @@ class VideoTaskTest {
     }
 
     @Test
+    void aSingleFrameBaselineIsAOneFrameClipOfAFrameWiseNetwork() {
+        // T = 1 and (1, k, k) kernels: a 2-D network on one frame, through the same task, evaluated on N frames
+        NetworkSpec oneFrame = NetworkConfig.read("""
+                network {
+                  name = frame2d
+                  input = [3, 1, 12, 12]
+                  layers = [
+                    { type = conv3d, name = conv1, filters = 4, kernel = [1, 3, 3], padding = [0, 1, 1] }
+                    { type = relu }
+                    { type = global_avgpool }
+                    { type = dense, name = logits, units = 4 }
+                  ]
+                }
+                """, "test network");
+        new VideoTask(4).prepare(oneFrame);
+        ClipSampling s = new ClipSampling(1, 4, true);
+        Example e = coded("v", 1, 7, 2, 2, 0);
+        float[] out = new float[4];
+        int[] frames = new int[4];
+        for (int j = 0; j < 4; j++) {
+            VideoTask.evalClip(e, s, j, 4, 2, 2, out, 0);
+            frames[j] = (int) out[0] / 100;
+        }
+        assertArrayEquals(new int[] {0, 2, 4, 6}, frames, "4 frames evenly spaced over 7");
+    }
+
+    @Test
     void aStrideTooLongForTheStoredClipShrinksToTheLongestThatFits() {
         ClipSampling s = new ClipSampling(4, 3, false);
         assertEquals(3, s.stride("v", 10));
