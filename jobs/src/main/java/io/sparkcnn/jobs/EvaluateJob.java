@@ -16,6 +16,7 @@ import io.sparkcnn.jobs.eval.ScoringModel;
 import io.sparkcnn.jobs.eval.SegmentationEvaluation;
 import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.jobs.eval.TaskProgress;
+import io.sparkcnn.jobs.eval.VideoEvaluation;
 import io.sparkcnn.jobs.train.BackendChoice;
 import io.sparkcnn.jobs.train.BackendFailedException;
 import io.sparkcnn.model.checkpoint.CheckpointException;
@@ -53,7 +54,8 @@ public final class EvaluateJob {
     /** The same, telling the console its phases and progress. */
     public static Evaluation run(SparkSession spark, JobPlan plan, JobConsole console) {
         if (plan.task().kind() != Task.CLASSIFICATION) {
-            throw new IllegalStateException("a " + plan.task().kind() + " plan evaluates with runSegmentation or runDetection, not run");
+            throw new IllegalStateException("a " + plan.task().kind() + " plan evaluates with runSegmentation, runDetection"
+                    + " or runVideo, not run");
         }
         return onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluate);
     }
@@ -72,6 +74,14 @@ public final class EvaluateJob {
      */
     public static DetectionEvaluation runDetection(SparkSession spark, JobPlan plan, JobConsole console) {
         return onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluateDetection);
+    }
+
+    /**
+     * Evaluates a video checkpoint (eval.checkpoint, or the newest): clip and video accuracy (the softmax
+     * of eval.clipsPerVideo clips averaged per video), top-1 and top-5, per class, over the whole split.
+     */
+    public static VideoEvaluation runVideo(SparkSession spark, JobPlan plan, JobConsole console) {
+        return onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluateVideo);
     }
 
     /** One task's evaluation of given weights (what the train job calls at the end, and evaluate on a stored checkpoint). */
@@ -189,6 +199,26 @@ public final class EvaluateJob {
                     JSON.convertValue(boxes, java.util.Map.class))));
             console.line(String.format("evaluated %s on '%s': AP %.4f, AP50 %.4f over %,d images, %,d detections kept (%s)",
                     checkpointDir.getName(), r.split(), e.stats()[0], e.stats()[1], r.rows().rows(), matches.detections(), json));
+            return e;
+        });
+    }
+
+    /**
+     * The executors score every video's clips; the driver merges clip and video accuracy, prints them
+     * and writes evaluation-&lt;split&gt;.json (with the per-class table) into checkpointDir.
+     */
+    static VideoEvaluation evaluateVideo(SparkSession spark, JobPlan plan, CheckpointStore store, Path checkpointDir,
+                                         float[] params, float[] buffers, JobConsole console) {
+        return scoreSplit(spark, plan, store, checkpointDir, params, buffers, console, r -> {
+            r.phase("videos");
+            DistributedScoring scoring = r.scoring(plan.evalExamples());
+            io.sparkcnn.model.task.VideoMetrics m = scoring.evaluateVideo(r.model());
+            scoring.devices().forEach(console::line);
+            VideoEvaluation e = new VideoEvaluation(m, VideoEvaluation.names(plan.manifest().classes(), m.classes()));
+            Path json = r.write(".json", JSON.writeValueAsString(e.report(r.split(), checkpointDir.toString())));
+            console.line(String.format("evaluated %s on '%s': video top-1 %.4f, top-5 %.4f over %,d videos; clip top-1 %.4f,"
+                    + " top-5 %.4f over %,d clips (%d per video) (%s)", checkpointDir.getName(), r.split(), m.videoAccuracy(),
+                    m.videoTop5Accuracy(), m.videos(), m.clipAccuracy(), m.clipTop5Accuracy(), m.clips(), m.clipsPerVideo(), json));
             return e;
         });
     }

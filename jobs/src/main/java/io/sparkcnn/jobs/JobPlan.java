@@ -9,6 +9,7 @@ import io.sparkcnn.jobs.data.ImageTransform;
 import io.sparkcnn.jobs.data.RowExamples;
 import io.sparkcnn.jobs.data.SegmentationRows;
 import io.sparkcnn.jobs.data.SplitIndex;
+import io.sparkcnn.jobs.data.VideoRows;
 import io.sparkcnn.model.config.NetworkConfig;
 import io.sparkcnn.model.data.Manifest;
 import io.sparkcnn.model.data.Task;
@@ -17,6 +18,7 @@ import io.sparkcnn.model.losses.SoftmaxCrossEntropy;
 import io.sparkcnn.model.task.DetectionTask;
 import io.sparkcnn.model.task.Tasks;
 import io.sparkcnn.model.task.TrainingTask;
+import io.sparkcnn.model.task.VideoTask;
 import io.sparkcnn.model.tensor.Shape;
 import io.sparkcnn.model.zoo.ModelZoo;
 import io.sparkcnn.model.zoo.ZooOptions;
@@ -57,7 +59,7 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
                         + networkSetting(cfg) + ") scores " + task.classes() + " object classes in its ssd loss");
             }
         } else {
-            task = task(manifest, dataRoot, classes);
+            task = task(cfg, manifest, dataRoot, classes);
             network = network(cfg, task);
         }
         int[] input = cfg.ints("model.input");
@@ -65,9 +67,16 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
             throw new ConfigException("model.input", "the network '" + network.name() + "' takes " + network.input()
                     + " but model.input is " + Arrays.toString(input));
         }
-        if (input.length != 3 || (input[0] != 1 && input[0] != 3)) {
+        boolean video = task.kind() == Task.VIDEO;
+        if (video && (input.length != 4 || (input[0] != 1 && input[0] != 3))) {
+            throw new ConfigException("model.input", "video clips need (C, T, H, W) with C = 1 (gray) or 3 (RGB) and T frames, got "
+                    + Arrays.toString(input));
+        }
+        if (!video && (input.length != 3 || (input[0] != 1 && input[0] != 3))) {
             throw new ConfigException("model.input", "images need (C, H, W) with C = 1 (gray) or 3 (RGB), got " + Arrays.toString(input));
         }
+        // a video's frames are normalised (and jittered) as images of (C, H, W)
+        int[] imageInput = video ? new int[] {input[0], input[2], input[3]} : input;
         Shape out = network.shapes().get(network.outputNode().name());
         if (task.kind() == Task.CLASSIFICATION && (out.channels() != classes || out.rank() != 1)) {
             throw new ConfigException("model.classes", "the network's output is " + out + ", not (" + classes + ")");
@@ -103,14 +112,15 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         }
         ImageTransform train, eval;
         try {
-            train = new ImageTransform(input, mean, std, aug, cfg.integer("augment.evalResize"));
-            eval = new ImageTransform(input, mean, std, Augmentation.NONE, cfg.integer("augment.evalResize"));
+            train = new ImageTransform(imageInput, mean, std, aug, cfg.integer("augment.evalResize"));
+            eval = new ImageTransform(imageInput, mean, std, Augmentation.NONE, cfg.integer("augment.evalResize"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("data.mean", e.getMessage());
         }
         JobPlan plan = new JobPlan(cfg, manifest, dataRoot, network, task, train, eval);
         if (task.kind() == Task.SEGMENTATION) requireSegmentationAugmentation(cfg);
         if (task.kind() == Task.DETECTION) requireDetectionAugmentation(cfg);
+        if (video) requireVideoAugmentation(cfg);
         plan.trainExamples(); // the task's own settings fail here, before any side effect
         if (training) plan.trainingSplit();
         if (training) checkBatchFits(network, cfg, "train.batchSizePerWorker");
@@ -119,10 +129,11 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         return plan;
     }
 
-    /** The training task of the manifest's {@code task} (detection's comes from the network instead); video has none until its task lands, and is refused naming data.path. */
-    private static TrainingTask task(Manifest manifest, String dataRoot, int classes) {
+    /** The training task of the manifest's {@code task} (detection's comes from the network instead); video's scores eval.clipsPerVideo clips per video. */
+    private static TrainingTask task(JobConfig cfg, Manifest manifest, String dataRoot, int classes) {
         try {
-            return Tasks.forShards(manifest.task(), classes);
+            TrainingTask t = Tasks.forShards(manifest.task(), classes);
+            return t instanceof VideoTask v ? v.withClipsPerVideo(cfg.integer("eval.clipsPerVideo")) : t;
         } catch (UnsupportedOperationException e) {
             throw new ConfigException("data.path", "shards at " + dataRoot + " are for " + manifest.task() + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -140,6 +151,16 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
     private static void requireDetectionAugmentation(JobConfig cfg) {
         String instead = "detection moves image and boxes together: use augment.detectionExpand, augment.detectionMinPatch"
                 + " and augment.horizontalFlip";
+        requirePairedAugmentation(cfg, instead);
+        for (String key : List.of("augment.segmentationScaleMin", "augment.segmentationScaleMax")) {
+            if (cfg.decimal(key) != 1) throw new ConfigException(key, "is segmentation's paired scale; " + instead);
+        }
+    }
+
+    // a clip's geometry is its own (one crop and flip for all frames): the image tasks' geometric settings would be ignored
+    private static void requireVideoAugmentation(JobConfig cfg) {
+        String instead = "video crops every frame of a clip alike: use augment.horizontalFlip, augment.frameStride and"
+                + " augment.randomClipStart (frames are stored at least the network's H x W and cropped to it)";
         requirePairedAugmentation(cfg, instead);
         for (String key : List.of("augment.segmentationScaleMin", "augment.segmentationScaleMax")) {
             if (cfg.decimal(key) != 1) throw new ConfigException(key, "is segmentation's paired scale; " + instead);
@@ -183,6 +204,16 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
     private RowExamples examples(ImageTransform transform) {
         int classes = config.integer("model.classes");
         if (task.kind() == Task.CLASSIFICATION) return new ClassificationRows(transform, classes);
+        if (task.kind() == Task.VIDEO) {
+            boolean training = transform == trainTransform;
+            try {
+                return new VideoRows(transform, classes, network.input().dims(), config.integer("augment.frameStride"),
+                        config.bool("augment.randomClipStart"), config.bool("augment.horizontalFlip"),
+                        training ? 1 : config.integer("eval.clipsPerVideo"));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("augment", e.getMessage());
+            }
+        }
         if (task.kind() == Task.DETECTION) {
             boolean training = transform == trainTransform;
             DetectionRows.Geometry g = !training ? DetectionRows.Geometry.NONE : new DetectionRows.Geometry(

@@ -28,6 +28,8 @@ import org.apache.spark.sql.SparkSession;
  * with predict.overlay {@code overlay/}, one file per image named after its key's stem. For detection
  * it is one COCO results file, {@code detections-<split>.json} by default: every image's final
  * detections (eval.detection* settings) in the stored image's pixels with the original category ids.
+ * For video it is Parquet of one row per video: (key, youtube_id, time_start, time_end, label, predicted,
+ * top_classes, top_labels, top_scores), the scores the softmax averaged over eval.clipsPerVideo clips.
  */
 public final class PredictJob {
     private PredictJob() {}
@@ -79,6 +81,16 @@ public final class PredictJob {
                         cfg.decimal("predict.overlayAlpha"));
                 console.line(String.format("%,d masks of '%s' written to %s/{%s,%s%s}", n, split, out, SegmentationPngs.TRAIN_IDS,
                         SegmentationPngs.LABEL_IDS, cfg.bool("predict.overlay") ? "," + SegmentationPngs.OVERLAY : ""));
+                return out;
+            }
+            if (plan.task().kind() == Task.VIDEO) {
+                DistributedScoring scoring = new DistributedScoring(sc, rows, plan.evalExamples(), partitions,
+                        cfg.decimal("eval.blockHeapFraction"));
+                scoring.predictVideos(spark, EvaluateJob.scoringModel(plan, l.checkpoint().params(), l.checkpoint().buffers()),
+                        cfg.integer("predict.topK"), io.sparkcnn.jobs.eval.VideoEvaluation.names(plan.manifest().classes(),
+                                plan.task().classes())).write().mode(SaveMode.Overwrite).parquet(out);
+                console.line(String.format("predictions of %,d videos of '%s' (%d clips each) written to %s", rows.rows(), split,
+                        cfg.integer("eval.clipsPerVideo"), out));
                 return out;
             }
             DistributedScoring scoring = new DistributedScoring(sc, rows, plan.evalTransform(),

@@ -8,6 +8,7 @@ import io.sparkcnn.jobs.data.DetectionRows;
 import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.jobs.eval.DetectionEvaluation;
 import io.sparkcnn.jobs.eval.SegmentationEvaluation;
+import io.sparkcnn.jobs.eval.VideoEvaluation;
 import io.sparkcnn.jobs.train.Aggregation;
 import io.sparkcnn.jobs.train.BackendChoice;
 import io.sparkcnn.jobs.train.BackendFailedException;
@@ -50,10 +51,10 @@ public final class TrainJob {
     /**
      * The end of a run: its final state, the last checkpoint, and the evaluation (null when
      * skipped): a classifier's in evaluation, a segmentation network's in segmentation, a detector's
-     * in detection.
+     * in detection, a video classifier's in video.
      */
     public record Result(TrainingState state, Path checkpoint, Evaluation evaluation, SegmentationEvaluation segmentation,
-                         DetectionEvaluation detection) {}
+                         DetectionEvaluation detection, VideoEvaluation video) {}
 
     private TrainJob() {}
 
@@ -153,8 +154,11 @@ public final class TrainJob {
         Evaluation evaluation = null;
         SegmentationEvaluation segmentation = null;
         DetectionEvaluation detection = null;
+        VideoEvaluation video = null;
         if (cfg.bool("train.evaluateAtEnd") && end.epoch() >= settings.epochs()) {
-            if (plan.task().kind() == Task.DETECTION) {
+            if (plan.task().kind() == Task.VIDEO) {
+                video = EvaluateJob.evaluateVideo(spark, plan, store, last[0], end.params(), end.buffers(), console);
+            } else if (plan.task().kind() == Task.DETECTION) {
                 detection = EvaluateJob.evaluateDetection(spark, plan, store, last[0], end.params(), end.buffers(), console);
             } else if (plan.task().kind() == Task.SEGMENTATION) {
                 segmentation = EvaluateJob.evaluateSegmentation(spark, plan, store, last[0], end.params(), end.buffers(), console);
@@ -162,7 +166,7 @@ public final class TrainJob {
                 evaluation = EvaluateJob.evaluate(spark, plan, store, last[0], end.params(), end.buffers(), console);
             }
         }
-        return new Result(end, last[0], evaluation, segmentation, detection);
+        return new Result(end, last[0], evaluation, segmentation, detection, video);
     }
 
     /** recordedConfig: the job config with the normalisation made explicit; data: the rows trained on. */

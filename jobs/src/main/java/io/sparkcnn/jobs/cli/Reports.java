@@ -2,6 +2,7 @@ package io.sparkcnn.jobs.cli;
 
 import io.sparkcnn.jobs.eval.DetectionEvaluation;
 import io.sparkcnn.jobs.eval.SegmentationEvaluation;
+import io.sparkcnn.jobs.eval.VideoEvaluation;
 import io.sparkcnn.model.train.Evaluation;
 
 /** The lines the commands print for people and scripts. */
@@ -26,5 +27,15 @@ final class Reports {
         System.out.print(e.text());
         double[] s = e.stats();
         System.out.printf("%s AP: %.4f (AP50 %.4f, AP75 %.4f, AR100 %.4f)%n", split, s[0], s[1], s[2], s[8]);
+    }
+
+    /** The per-class table, then two lines scripts can grep: "<split> video accuracy: ..." and "<split> clip accuracy: ...". */
+    static void printVideo(String split, VideoEvaluation e) {
+        var m = e.metrics();
+        System.out.print(e.text());
+        System.out.printf("%s video accuracy: %.4f (top-5 %.4f) on %d videos, %d clips each%n", split, m.videoAccuracy(),
+                m.videoTop5Accuracy(), m.videos(), m.clipsPerVideo());
+        System.out.printf("%s clip accuracy: %.4f (top-5 %.4f, mean loss %.4f) on %d clips%n", split, m.clipAccuracy(),
+                m.clipTop5Accuracy(), m.meanClipLoss(), m.clips());
     }
 }

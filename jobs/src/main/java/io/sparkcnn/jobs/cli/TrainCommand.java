@@ -25,6 +25,7 @@ final class TrainCommand extends JobCommand {
         if (r.evaluation() != null) Reports.printEvaluation(plan.config().string("data.evalSplit"), r.evaluation());
         if (r.segmentation() != null) Reports.printSegmentation(plan.config().string("data.evalSplit"), r.segmentation());
         if (r.detection() != null) Reports.printDetection(plan.config().string("data.evalSplit"), r.detection());
+        if (r.video() != null) Reports.printVideo(plan.config().string("data.evalSplit"), r.video());
         return 0;
     }
 }

@@ -60,13 +60,15 @@ public final class JobSettings {
             decimal("augment.detectionMaxExpand", 4, 1, 16, "Detection: largest zoom-out canvas as a multiple of the image side (SSD: 4)."),
             decimal("augment.detectionMinPatch", 1, 0.05, 1, "Detection: SSD's random patch (minimum IoU 0.1 to 0.9 with some box, or any patch, or the whole image) with sides of at least this fraction of the image's, resized to the input; SSD uses 0.3, 1 keeps the whole image (off)."),
             decimal("augment.detectionMinVisible", 0.25, 0.01, 1, "Detection: a box cut by the zoom-out/patch stays a training box when at least this fraction of its area is still in the patch (clipped to it), else it is dropped."),
+            integer("augment.frameStride", 1, 1, 64, "Video: a clip takes every s-th stored frame (T frames spanning (T-1)s+1 stored ones), training and evaluation alike; a stored clip too short for s takes the longest stride that fits, one of fewer than T frames is refused naming the row."),
+            bool("augment.randomClipStart", true, "Video training: the clip's first frame is drawn uniformly over the positions that fit in the stored frames; false takes the centred clip. Every frame of a clip gets the same random crop of the network's H x W and the same flip (augment.horizontalFlip)."),
 
             // the model
             string("model.zoo", "lenet5", "Zoo network to train (lenet5, resnet18, resnet34, resnet50, ...); ignored when model.file is set."),
             integer("model.zooWidth", 0, 0, 4096, "Segmentation and detection zoo models (fcn*, unet, deeplab, ssd): filters of the first stage (ssd: of its stem), later stages double it; 0 is the model's default."),
             integer("model.zooDepth", 0, 0, 64, "Segmentation and detection zoo models: FCN convolutions per stage, U-Net levels, DeepLab stride-2 stages, SSD feature maps; 0 is the model's default."),
             string("model.file", "", "Path of a network HOCON file (the engine's network config format); empty uses model.zoo."),
-            ints("model.input", "[1, 28, 28]", "Network input shape (C, H, W); C=1 converts the shards' RGB to gray."),
+            ints("model.input", "[1, 28, 28]", "Network input shape (C, H, W); video (C, T, H, W), T frames per clip; C=1 converts the shards' RGB to gray."),
             integer("model.classes", 10, 2, BIG, "Number of classes of the network's output."),
 
             // distributed training
@@ -97,6 +99,7 @@ public final class JobSettings {
             decimal("eval.detectionScoreThreshold", 0.01, 0, 1, "Detection: a class's softmax score must reach this for a box to be a candidate (SSD/COCO evaluation: 0.01)."),
             decimal("eval.detectionNmsIou", 0.45, 0, 1, "Detection: per-class non-maximum suppression drops a candidate overlapping a kept box of its class with IoU above this (SSD: 0.45)."),
             integer("eval.detectionsPerImage", 100, 1, 10000, "Detection: detections kept per image after NMS, best first (COCO's maxDets: 100)."),
+            integer("eval.clipsPerVideo", 1, 1, 100, "Video: clips scored per video, evenly spaced over the stored frames (1: the centred clip), each a centred crop of the network's H x W; video accuracy averages their softmax, clip accuracy scores each alone."),
             uri("predict.output", "", "URI of the Parquet written by predict; empty writes predictions-<split> in the checkpoint directory."),
             string("predict.split", "test", "Split predict runs on."),
             integer("predict.topK", 5, 1, 1000, "Classes (with scores) written per row by predict."),

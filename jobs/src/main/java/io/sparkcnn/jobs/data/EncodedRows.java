@@ -19,6 +19,8 @@ public final class EncodedRows {
     /** Per row, per object: contiguous class 0..K-1, box x y w h (stored pixels), annotated area, crowd flag. */
     public final int[][] objLabels, objCrowd;
     public final float[][] objBoxes, objAreas;
+    /** Video rows: the frames stored in the image payload (num_frames); 1 for other tasks. */
+    public final int[] frames;
 
     public EncodedRows(long firstRow, int n) {
         this.firstRow = firstRow;
@@ -34,6 +36,8 @@ public final class EncodedRows {
         objCrowd = new int[n][];
         objBoxes = new float[n][];
         objAreas = new float[n][];
+        frames = new int[n];
+        java.util.Arrays.fill(frames, 1);
     }
 
     public int size() { return keys.length; }

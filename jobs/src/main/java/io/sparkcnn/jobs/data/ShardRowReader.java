@@ -36,6 +36,8 @@ public final class ShardRowReader {
     private static final List<String> DETECTION = List.of(ShardSchema.KEY, ShardSchema.IMAGE, ShardSchema.ENCODING,
             ShardSchema.HEIGHT, ShardSchema.WIDTH, ShardSchema.IMAGE_ID, ShardSchema.OBJ_LABEL, ShardSchema.OBJ_BBOX,
             ShardSchema.OBJ_AREA, ShardSchema.OBJ_ISCROWD);
+    private static final List<String> VIDEO = List.of(ShardSchema.KEY, ShardSchema.IMAGE, ShardSchema.ENCODING,
+            ShardSchema.HEIGHT, ShardSchema.WIDTH, ShardSchema.LABEL, ShardSchema.NUM_FRAMES);
     private static final List<String> OBJECTS = DETECTION.stream()
             .filter(c -> !c.equals(ShardSchema.IMAGE) && !c.equals(ShardSchema.ENCODING)).toList();
 
@@ -49,8 +51,8 @@ public final class ShardRowReader {
     public ShardRowReader(SplitIndex index, Configuration conf) { this(index, conf, Task.CLASSIFICATION); }
 
     /**
-     * A reader of the columns the task trains on: the label, the mask of segmentation rows, or
-     * the image id and object columns of detection rows.
+     * A reader of the columns the task trains on: the label, the mask of segmentation rows, the
+     * image id and object columns of detection rows, or the label and frame count of video rows.
      */
     public ShardRowReader(SplitIndex index, Configuration conf, Task task) {
         this.index = index;
@@ -60,6 +62,7 @@ public final class ShardRowReader {
             case CLASSIFICATION -> CLASSIFICATION;
             case SEGMENTATION -> SEGMENTATION;
             case DETECTION -> DETECTION;
+            case VIDEO -> VIDEO;
             default -> throw new IllegalArgumentException("no shard reader for " + task + " rows");
         };
         this.images = true;
@@ -137,6 +140,10 @@ public final class ShardRowReader {
                             out.objBoxes[i] = floats(g, ShardSchema.OBJ_BBOX, out.keys[i], uri);
                             out.objAreas[i] = floats(g, ShardSchema.OBJ_AREA, out.keys[i], uri);
                             out.objCrowd[i] = ints(g, ShardSchema.OBJ_ISCROWD, out.keys[i], uri);
+                        }
+                        case VIDEO -> {
+                            out.labels[i] = g.getInteger(ShardSchema.LABEL, 0);
+                            out.frames[i] = g.getInteger(ShardSchema.NUM_FRAMES, 0);
                         }
                         default -> out.labels[i] = g.getInteger(ShardSchema.LABEL, 0);
                     }

@@ -7,6 +7,7 @@ import io.sparkcnn.jobs.data.ImageTransform;
 import io.sparkcnn.jobs.data.RowExamples;
 import io.sparkcnn.jobs.data.SegmentationRows;
 import io.sparkcnn.jobs.data.SplitIndex;
+import io.sparkcnn.jobs.data.VideoRows;
 import io.sparkcnn.jobs.train.TaskResources;
 import io.sparkcnn.model.data.Task;
 import io.sparkcnn.model.detect.DetectionPostprocess;
@@ -16,6 +17,8 @@ import io.sparkcnn.model.metrics.CocoMatches;
 import io.sparkcnn.model.task.MetricAccumulator;
 import io.sparkcnn.model.task.Tasks;
 import io.sparkcnn.model.task.TrainingTask;
+import io.sparkcnn.model.task.VideoMetrics;
+import io.sparkcnn.model.task.VideoTask;
 import io.sparkcnn.model.train.Evaluation;
 import io.sparkcnn.model.train.Evaluator;
 import org.apache.spark.api.java.JavaRDD;
@@ -149,6 +152,51 @@ public final class DistributedScoring {
             total.merge(task.metricsFromLongs(out, c.state()));
         }
         return total;
+    }
+
+    /**
+     * Video: clip and video accuracy of the whole split. Each row is a video: the evaluation rows
+     * make its eval.clipsPerVideo clips one after the other ({@link VideoRows}), the partition's
+     * {@link VideoMetrics} scores them clip by clip and averages each video's softmax; the states
+     * travel as toLongs and the driver merges them in partition order.
+     */
+    public VideoMetrics evaluateVideo(ScoringModel model) {
+        if (!(examples instanceof VideoRows rows)) {
+            throw new IllegalStateException("video evaluation needs video rows, got " + examples.kind());
+        }
+        int classes = rows.task().classes(), clips = rows.clipsPerRow();
+        List<TaskCounts> results = collectPerPartition(model, (p, net, blocks) -> {
+            VideoMetrics metrics = new VideoTask(classes).withClipsPerVideo(clips).newMetrics(outputShape(net));
+            Evaluator evaluator = new Evaluator(net);
+            blocks.forEach(b -> evaluator.score(metrics, b.inputs(), 0, b.labels(), 0, b.size() * clips));
+            return new TaskCounts(p, metrics.toLongs(), device(net));
+        });
+        noteDevices(results.stream().map(c -> java.util.Map.entry(c.device(), c.partition())).toList());
+        VideoMetrics total = new VideoMetrics(classes, clips);
+        for (TaskCounts c : results.stream().sorted(java.util.Comparator.comparingInt(TaskCounts::partition)).toList()) {
+            total.merge(VideoMetrics.fromLongs(classes, clips, c.state()));
+        }
+        return total;
+    }
+
+    /**
+     * Video: one row per video of (key, youtube_id, time_start, time_end, label, predicted, top_classes,
+     * top_labels, top_scores), the scores the softmax averaged over its eval.clipsPerVideo clips. Lazy, as
+     * {@link #predict}.
+     */
+    public Dataset<Row> predictVideos(SparkSession spark, ScoringModel model, int topK, List<String> classNames) {
+        if (!(examples instanceof VideoRows rows)) {
+            throw new IllegalStateException("video predictions need video rows, got " + examples.kind());
+        }
+        int clips = rows.clipsPerRow();
+        List<String> names = new ArrayList<>(classNames);
+        JavaRDD<Row> out = perPartition(sc.broadcast(model), (p, net, blocks) -> {
+            List<Row> part = new ArrayList<>();
+            VideoPredictions predictions = new VideoPredictions(net, topK, clips, names);
+            blocks.forEach(b -> predictions.score(b, part));
+            return part;
+        }).flatMap(List::iterator);
+        return spark.createDataFrame(out, VideoPredictions.SCHEMA);
     }
 
     /**

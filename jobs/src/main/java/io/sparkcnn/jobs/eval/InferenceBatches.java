@@ -24,11 +24,14 @@ final class InferenceBatches {
         this.out = new float[batch * net.outputSize()];
     }
 
-    void run(EvalRows.Block b, Outputs sink) {
-        int n = b.size();
+    void run(EvalRows.Block b, Outputs sink) { run(b.inputs(), b.size(), sink); }
+
+    /** The same over count examples of inputs from 0 (a video block holds several clips per row). */
+    void run(float[] inputs, int count, Outputs sink) {
+        int n = count;
         for (int start = 0; start < n; start += batch) {
             int rows = Math.min(batch, n - start);
-            System.arraycopy(b.inputs(), start * inputSize, in, 0, rows * inputSize);
+            System.arraycopy(inputs, start * inputSize, in, 0, rows * inputSize);
             java.util.Arrays.fill(in, rows * inputSize, in.length, 0f);
             net.setInput(in, 0);
             net.forward(false);

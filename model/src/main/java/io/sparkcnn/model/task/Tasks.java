@@ -9,7 +9,8 @@ public final class Tasks {
     /**
      * The task that trains on shards of this kind with this many classes. Detection's task comes
      * from the network instead ({@link DetectionTask#of}: its ssd loss head holds the anchors);
-     * video has no training task yet. Both fail naming the kind.
+     * video's is {@link VideoTask} with one clip per video (the jobs set eval.clipsPerVideo and the
+     * clip augmentation). Detection fails naming the kind.
      */
     public static TrainingTask forShards(Task kind, int classes) {
         return switch (kind) {
@@ -17,8 +18,7 @@ public final class Tasks {
             case SEGMENTATION -> new SegmentationTask(classes);
             case DETECTION -> throw new UnsupportedOperationException("detection shards: the task comes from the network,"
                     + " whose ssd loss head holds the anchors (DetectionTask.of(network)), not from the shards alone");
-            case VIDEO -> throw new UnsupportedOperationException("no training task for video shards yet;"
-                    + " classification, segmentation and detection train");
+            case VIDEO -> new VideoTask(classes);
         };
     }
 }
