@@ -16,13 +16,13 @@ import java.util.stream.Stream;
  * The standalone cluster of deploy/local/cluster.sh (a master and two workers, each its own
  * JVM), started from a dist/ made of this test's own classpath: every dependency jar linked
  * into dist/jars, and the project's class folders packed into one application jar. Each worker
- * offers two cores and every application takes two one-core executors, which the master spreads
- * one to a worker: two applications run at once, each with an executor JVM on both workers.
+ * offers three cores and every application takes two one-core executors, which the master spreads
+ * one to a worker: three applications run at once, each with an executor JVM on both workers.
  */
 final class LocalStandaloneCluster implements AutoCloseable {
     static final String APP_JAR = "sparkcnn-app.jar";
     /** Cores per worker JVM; each application takes one of each worker's (spark.cores.max, one-core executors). */
-    static final int WORKER_CORES = 2, CORES_PER_APP = 2;
+    static final int WORKER_CORES = 3, CORES_PER_APP = 2;
     private final Path root;
     private final Path dist;
     private final Path state;

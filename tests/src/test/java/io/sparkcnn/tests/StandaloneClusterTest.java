@@ -4,6 +4,7 @@ import io.sparkcnn.jobs.SharedSpark;
 import io.sparkcnn.jobs.TinyDetShards;
 import io.sparkcnn.jobs.TinySegShards;
 import io.sparkcnn.jobs.TinyShards;
+import io.sparkcnn.jobs.TinyVideoShards;
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,18 +37,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * workers as separate JVMs, from deploy/local/cluster.sh): it trains with one executor JVM per
  * worker, and when an executor JVM is killed while it runs a round's task, the task is re-run
  * (its second attempt is recorded in the round's metrics) and the job finishes with the same
- * final parameters as the fault-free run. A segmentation run with summed gradients and a detection
- * run with averaged parameters, submitted at the same time (each application one executor on each
- * worker), are stopped and resumed by later submits and end with the parameters, and the detection
- * run with the COCO evaluation, of their uninterrupted runs on the cluster.
+ * final parameters as the fault-free run. A segmentation run with summed gradients, and a detection
+ * run and a video run with averaged parameters, submitted at the same time (each application one
+ * executor on each worker), are stopped and resumed by later submits and end with the parameters,
+ * and the detection and video runs with the evaluation, of their uninterrupted runs on the cluster.
  */
 class StandaloneClusterTest extends SharedSpark {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path tmp;
     private LocalStandaloneCluster cluster;
-    private String shards, segShards, detShards;
-    private Path network, segNetwork, detNetwork;
+    private String shards, segShards, detShards, videoShards;
+    private Path network, segNetwork, detNetwork, videoNetwork;
 
     @BeforeAll
     void startCluster() throws Exception {
@@ -60,6 +61,9 @@ class StandaloneClusterTest extends SharedSpark {
         detShards = TinyDetShards.write(spark, tmp.resolve("det-shards").toUri().toString(), 64, 20);
         detNetwork = tmp.resolve("tinydet.conf");
         Files.writeString(detNetwork, TinyDetShards.networkConfig());
+        videoShards = TinyVideoShards.write(spark, tmp.resolve("video-shards").toUri().toString(), 48, 12);
+        videoNetwork = tmp.resolve("tiny3d.conf");
+        Files.writeString(videoNetwork, TinyVideoShards.networkConfig());
         cluster = LocalStandaloneCluster.start(tmp);
     }
 
@@ -220,6 +224,17 @@ class StandaloneClusterTest extends SharedSpark {
                 "eval.batchSize=8", "train.evaluateAtEnd=true", "train.progress=off");
     }
 
+    /** Video clips: frame stride 2 and random clip starts, averaged parameters with the optimizer state, clip and video accuracy after the last round. */
+    private List<String> videoSettings(String run, String name) {
+        return List.of("run.dir=" + tmp.resolve(run).toUri(), "run.name=" + name, "data.path=" + videoShards,
+                "model.file=" + videoNetwork, "model.input=[3, 3, 12, 12]", "model.classes=" + TinyVideoShards.CLASSES,
+                "train.workers=2", "train.batchSizePerWorker=6", "train.aggregation=parameters", "train.averagingFrequency=2",
+                "train.averageOptimizerState=true", "train.epochs=4", "train.checkpointEvery=3", "trainer.learningRate=0.2",
+                "trainer.momentum=0.9", "backend.kind=cpu", "backend.threads=1", "data.shuffleBlockRows=12",
+                "augment.frameStride=2", "augment.horizontalFlip=true", "eval.clipsPerVideo=2", "eval.batchSize=8",
+                "train.evaluateAtEnd=true", "train.progress=off");
+    }
+
     private static List<String> submitArgs(List<String> settings, String... more) {
         List<String> a = new ArrayList<>(List.of(more));
         for (String s : settings) {
@@ -274,12 +289,12 @@ class StandaloneClusterTest extends SharedSpark {
         return lines.size();
     }
 
-    /** The run's newest checkpoint's COCO evaluation, without the line that names the checkpoint's path. */
-    private JsonNode detectionEvaluation(String run) throws IOException {
+    /** The run's newest checkpoint's evaluation of the test split, without the line that names the checkpoint's path. */
+    private JsonNode evaluation(String run) throws IOException {
         String dir = new CheckpointStore(tmp.resolve(run).toUri().toString(), sc.hadoopConfiguration())
                 .newest().orElseThrow().dir().getName();
         Path file = tmp.resolve(run).resolve("checkpoints").resolve(dir).resolve("evaluation-test.json");
-        assertTrue(Files.isRegularFile(file), "no COCO evaluation " + file);
+        assertTrue(Files.isRegularFile(file), "no evaluation " + file);
         ObjectNode json = (ObjectNode) JSON.readTree(file.toFile());
         assertTrue(json.get("checkpoint").asText().endsWith(dir), json.toString());
         json.remove("checkpoint");
@@ -287,21 +302,25 @@ class StandaloneClusterTest extends SharedSpark {
     }
 
     @Test
-    void segmentationAndDetectionStoppedAndResumedAtOnceOnTheClusterEndWithTheResultsOfUninterruptedRuns() throws Exception {
-        // both uninterrupted runs at once, then both first parts, then both resumes
+    void segmentationDetectionAndVideoStoppedAndResumedAtOnceOnTheClusterEndWithTheResultsOfUninterruptedRuns() throws Exception {
+        // the three uninterrupted runs at once, then the three first parts, then the three resumes
         Map<String, String> apps = new LinkedHashMap<>(concurrently(Map.of(
                 "seg-whole", submitArgs(segmentationSettings("seg-whole", "seg-whole"), "train"),
-                "det-whole", submitArgs(detectionSettings("det-whole", "det-whole"), "train"))));
+                "det-whole", submitArgs(detectionSettings("det-whole", "det-whole"), "train"),
+                "video-whole", submitArgs(videoSettings("video-whole", "video-whole"), "train"))));
         // segmentation: 96 rows / (2 x 8) = 6 steps per epoch, 18 in all; the first submit stops after 7.
-        // detection: 64 rows / (2 x 8) = 4 minibatches per epoch, k = 2: 2 rounds per epoch, 10 in all; it stops after 3
+        // detection: 64 rows / (2 x 8) = 4 minibatches per epoch, k = 2: 2 rounds per epoch, 10 in all; it stops after 3.
+        // video: 48 clips / (2 x 6) = 4 minibatches per epoch, k = 2: 2 rounds per epoch, 8 in all; it stops after 3.
         apps.putAll(concurrently(Map.of(
                 "seg-first", submitArgs(with(segmentationSettings("seg-parts", "seg-first"), "train.maxRounds=7"), "train"),
-                "det-first", submitArgs(with(detectionSettings("det-parts", "det-first"), "train.maxRounds=3"), "train"))));
+                "det-first", submitArgs(with(detectionSettings("det-parts", "det-first"), "train.maxRounds=3"), "train"),
+                "video-first", submitArgs(with(videoSettings("video-parts", "video-first"), "train.maxRounds=3"), "train"))));
         apps.putAll(concurrently(Map.of(
                 "seg-rest", submitArgs(segmentationSettings("seg-parts", "seg-rest"), "train", "--resume"),
-                "det-rest", submitArgs(detectionSettings("det-parts", "det-rest"), "train", "--resume"))));
+                "det-rest", submitArgs(detectionSettings("det-parts", "det-rest"), "train", "--resume"),
+                "video-rest", submitArgs(videoSettings("video-parts", "video-rest"), "train", "--resume"))));
 
-        assertEquals(6, new TreeSet<>(apps.values()).size(), "six applications: " + apps);
+        assertEquals(9, new TreeSet<>(apps.values()).size(), "nine applications: " + apps);
         List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
         for (Map.Entry<String, String> app : apps.entrySet()) {
             checks.add(() -> assertOneExecutorPerWorker(app.getKey(), app.getValue()));
@@ -318,9 +337,20 @@ class StandaloneClusterTest extends SharedSpark {
                         "the resumed detection submit ran rounds 4 to 10"),
                 () -> assertArrayEquals(finalParams("det-whole"), finalParams("det-parts"), "detection"),
                 () -> {
-                    JsonNode whole = detectionEvaluation("det-whole");
-                    assertEquals(whole, detectionEvaluation("det-parts"), "the COCO evaluation after the last round");
+                    JsonNode whole = evaluation("det-whole");
+                    assertEquals(whole, evaluation("det-parts"), "the COCO evaluation after the last round");
                     assertTrue(whole.get("coco").get("AP50").asDouble() > 0, "the detector finds some squares: " + whole);
+                },
+                () -> assertEquals(8, roundsOnTwoExecutors(tmp.resolve("video-whole/metrics/rounds-000000000001.jsonl"))),
+                () -> assertEquals(3, roundsOnTwoExecutors(tmp.resolve("video-parts/metrics/rounds-000000000001.jsonl"))),
+                () -> assertEquals(5, roundsOnTwoExecutors(tmp.resolve("video-parts/metrics/rounds-000000000004.jsonl")),
+                        "the resumed video submit ran rounds 4 to 8"),
+                () -> assertArrayEquals(finalParams("video-whole"), finalParams("video-parts"), "video"),
+                () -> {
+                    JsonNode whole = evaluation("video-whole");
+                    assertEquals(whole, evaluation("video-parts"), "the clip and video accuracy after the last round");
+                    assertEquals(12, whole.get("videos").asInt(), whole.toString());
+                    assertEquals(24, whole.get("clips").asInt(), "2 clips per video: " + whole);
                 }));
         assertAll(checks);
     }
