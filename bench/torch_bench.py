@@ -123,10 +123,65 @@ class ResNet18Cifar(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
+class Conv2Plus1D(nn.Sequential):
+    """torchvision's Conv2Plus1D: (1,3,3) spatial conv to mid channels, BN, ReLU, (3,1,1) temporal conv."""
+
+    def __init__(self, cin, cout, mid, stride=1):
+        super().__init__(
+            nn.Conv3d(cin, mid, (1, 3, 3), (1, stride, stride), (0, 1, 1), bias=False),
+            nn.BatchNorm3d(mid), nn.ReLU(inplace=True),
+            nn.Conv3d(mid, cout, (3, 1, 1), (stride, 1, 1), (1, 0, 0), bias=False))
+
+
+class Block2Plus1D(nn.Module):
+    """torchvision's video BasicBlock with Conv2Plus1D; both convs use the mid channels of the first."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        mid = (cin * cout * 3 * 3 * 3) // (cin * 3 * 3 + 3 * cout)
+        self.conv1 = nn.Sequential(Conv2Plus1D(cin, cout, mid, stride), nn.BatchNorm3d(cout), nn.ReLU(inplace=True))
+        self.conv2 = nn.Sequential(Conv2Plus1D(cout, cout, mid), nn.BatchNorm3d(cout))
+        self.downsample = None
+        if stride != 1 or cin != cout:
+            self.downsample = nn.Sequential(nn.Conv3d(cin, cout, 1, stride, bias=False), nn.BatchNorm3d(cout))
+
+    def forward(self, x):
+        shortcut = x if self.downsample is None else self.downsample(x)
+        return F.relu(self.conv2(self.conv1(x)) + shortcut)
+
+
+class R2Plus1D18(nn.Module):
+    """torchvision's r2plus1d_18 (31,505,325 parameters at 400 classes), as sparkcnn's zoo r2plus1d_18;
+    written out here because Debian's python3-torch comes without torchvision."""
+
+    def __init__(self, classes=400):
+        super().__init__()
+        self.stem = nn.Sequential(
+            nn.Conv3d(3, 45, (1, 7, 7), (1, 2, 2), (0, 3, 3), bias=False), nn.BatchNorm3d(45), nn.ReLU(inplace=True),
+            nn.Conv3d(45, 64, (3, 1, 1), 1, (1, 0, 0), bias=False), nn.BatchNorm3d(64), nn.ReLU(inplace=True))
+        blocks, cin = [], 64
+        for stage, width in enumerate([64, 128, 256, 512]):
+            for block in range(2):
+                blocks.append(Block2Plus1D(cin, width, 2 if stage > 0 and block == 0 else 1))
+                cin = width
+        self.layers = nn.Sequential(*blocks)
+        self.fc = nn.Linear(512, classes)
+
+    def forward(self, x):
+        x = self.layers(self.stem(x))
+        return self.fc(torch.flatten(F.adaptive_avg_pool3d(x, 1), 1))
+
+
 # name, model, input (C,H,W), classes, batch -- as TrainCase.ALL
+
 TRAIN_CASES = [
     ("LeNet-5 28x28x1 batch 64", LeNet5, (1, 28, 28), 10, 64),
     ("ResNet-18 CIFAR 32x32x3 batch 32", ResNet18Cifar, (3, 32, 32), 10, 32),
+]
+
+# the video section's cases, as TrainCase.VIDEO: each example is a clip (C,T,H,W)
+VIDEO_CASES = [
+    ("R(2+1)D-18 3x8x56x56 batch 4", R2Plus1D18, (3, 8, 56, 56), 400, 4),
 ]
 
 
@@ -161,7 +216,7 @@ def sgemm(n, warmup, reps):
 def serve():
     """Answers {"kind": info|sgemm|conv|train, ...} lines with {"seconds": [...]} lines."""
     convs = {name: shape for name, *shape in CONV_CASES}
-    trains = {name: rest for name, *rest in TRAIN_CASES}
+    trains = {name: rest for name, *rest in TRAIN_CASES + VIDEO_CASES}
     ready = {}
     for line in sys.stdin:
         r = json.loads(line)
@@ -227,6 +282,12 @@ def main():
         for name, cls, shape, classes, batch in TRAIN_CASES:
             ips = train_case(cls, shape, classes, batch, a.train_warmup, a.train_reps)
             result["train"].append({"case": name, "images_per_s": ips})
+            print("measured pytorch", name, flush=True)
+    if "video" in sections:
+        result["video"] = []
+        for name, cls, shape, classes, batch in VIDEO_CASES:
+            cps = train_case(cls, shape, classes, batch, a.train_warmup, a.train_reps)
+            result["video"].append({"case": name, "clips_per_s": cps})
             print("measured pytorch", name, flush=True)
     with open(a.out, "w") as f:
         json.dump(result, f, indent=2)

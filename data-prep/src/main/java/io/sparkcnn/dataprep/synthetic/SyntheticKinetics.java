@@ -70,6 +70,10 @@ public final class SyntheticKinetics implements Callable<Integer> {
     @Option(names = "--val", defaultValue = "400", description = "val clips (default ${DEFAULT-VALUE})")
     int val;
 
+    static {
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR); // not FFmpeg's stream summary for every clip
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }

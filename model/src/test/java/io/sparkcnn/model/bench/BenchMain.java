@@ -52,7 +52,8 @@ public final class BenchMain {
             StringBuilder profiles = new StringBuilder();
             if (o.sections().contains("sgemm")) sgemm(o, torch, report, false);
             if (o.sections().contains("conv")) conv(o, torch, report);
-            if (o.sections().contains("train")) train(o, torch, report, profiles);
+            if (o.sections().contains("train")) train(o, torch, report, profiles, TrainCase.ALL, false);
+            if (o.sections().contains("video")) train(o, torch, report, profiles, TrainCase.VIDEO, true);
             // the ceiling again after the long runs: the load from other processes drifts over minutes
             if (o.sections().contains("sgemm")) sgemm(o, null, report, true);
 
@@ -111,8 +112,10 @@ public final class BenchMain {
         }
     }
 
-    private static void train(BenchOptions o, TorchPeer torch, BenchReport report, StringBuilder profiles) {
-        for (TrainCase c : TrainCase.ALL) {
+    /** Training examples/s of each case; video cases (clips) go to their own table. */
+    private static void train(BenchOptions o, TorchPeer torch, BenchReport report, StringBuilder profiles, List<TrainCase> cases,
+                              boolean video) {
+        for (TrainCase c : cases) {
             List<TrainingBench> benches = new ArrayList<>();
             try {
                 for (String name : o.backends()) benches.add(new TrainingBench(c, backend(name, o)));
@@ -125,8 +128,8 @@ public final class BenchMain {
                                 .add(benches.get(b).seconds(warmup(o.trainWarmup(), r), o.trainReps()));
                     }
                 }
-                engine.forEach((name, s) -> report.train(name, c, c.batch() / s.median()));
-                if (torch != null) report.train(BenchReport.TORCH, c, c.batch() / peer.median());
+                engine.forEach((name, s) -> report.train(name, c, c.batch() / s.median(), video));
+                if (torch != null) report.train(BenchReport.TORCH, c, c.batch() / peer.median(), video);
             } finally {
                 benches.forEach(TrainingBench::close);
             }

@@ -10,7 +10,7 @@ record BenchOptions(List<String> backends, int threads, int rounds, int warmup, 
 
     static final String USAGE = """
             usage: bench [--backends cpu[,opencl]] [--threads N] [--rounds K] [--warmup W] [--reps R]
-                         [--train-warmup W] [--train-reps R] [--sections sgemm,conv,train]
+                         [--train-warmup W] [--train-reps R] [--sections sgemm,conv,train,video]
                          [--profile true] [--torch PYTHON|none] [--out FILE]
               --backends      engine backends to measure, one column each (default cpu)
               --threads       CPU threads of the backend and of PyTorch; set OPENBLAS_NUM_THREADS to the same (default: all cores)
@@ -18,7 +18,7 @@ record BenchOptions(List<String> backends, int threads, int rounds, int warmup, 
                               so that all see the same machine load; medians are over all rounds (default 3)
               --warmup/--reps untimed and timed repetitions per round, per conv pass and sgemm (default 2 / 5)
               --train-warmup/--train-reps  the same for training steps (default 2 / 4)
-              --sections      what to run (default sgemm,conv,train)
+              --sections      what to run (default sgemm,conv,train; video: R(2+1)D-18 training clips/s, minutes on 2 cores)
               --profile       also print where each training step's time goes, op by op (default false)
               --torch         the Python that runs bench/torch_bench.py (default /usr/bin/python3), or none
               --out           where to write this run's results as JSON""";

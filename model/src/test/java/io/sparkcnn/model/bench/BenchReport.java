@@ -20,6 +20,8 @@ final class BenchReport {
     private final Map<String, Double> convCeiling = new LinkedHashMap<>();
     /** case -> column -> images/s */
     private final Map<String, Map<String, Double>> train = new LinkedHashMap<>();
+    /** case -> column -> clips/s */
+    private final Map<String, Map<String, Double>> video = new LinkedHashMap<>();
 
     BenchReport(BenchOptions options, boolean withTorch) {
         this.options = options;
@@ -41,8 +43,9 @@ final class BenchReport {
 
     void convCeiling(ConvCase c, double gflops) { convCeiling.put(c.name(), gflops); }
 
-    void train(String column, TrainCase c, double imagesPerSecond) {
-        train.computeIfAbsent(c.name(), k -> new LinkedHashMap<>()).put(column, imagesPerSecond);
+    /** Training examples/s: images, or clips for a video case. */
+    void train(String column, TrainCase c, double examplesPerSecond, boolean isVideo) {
+        (isVideo ? video : train).computeIfAbsent(c.name(), k -> new LinkedHashMap<>()).put(column, examplesPerSecond);
     }
 
     /** The best SGEMM rate seen in this run, before or after the other measurements. */
@@ -87,18 +90,23 @@ final class BenchReport {
             }));
             s.append(format(header, rows));
         }
-        if (!train.isEmpty()) {
-            s.append("\nTraining images/s\n");
-            List<String> header = new ArrayList<>(List.of("model"));
-            for (String c : cols) {
-                header.add(c);
-                if (!c.equals(TORCH) && torch) header.add(c + "/torch");
-            }
-            List<List<String>> rows = new ArrayList<>();
-            train.forEach((name, v) -> rows.add(row(List.of(name), v, cols, 0)));
-            s.append(format(header, rows));
-        }
+        trainTable(s, "Training images/s", train, cols);
+        trainTable(s, "Training clips/s", video, cols);
         return s.toString();
+    }
+
+    /** One training table, each backend beside PyTorch and its ratio to it; nothing when the section did not run. */
+    private void trainTable(StringBuilder s, String title, Map<String, Map<String, Double>> rates, List<String> cols) {
+        if (rates.isEmpty()) return;
+        s.append("\n").append(title).append("\n");
+        List<String> header = new ArrayList<>(List.of("model"));
+        for (String c : cols) {
+            header.add(c);
+            if (!c.equals(TORCH) && torch) header.add(c + "/torch");
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rates.forEach((name, v) -> rows.add(row(List.of(name), v, cols, 0)));
+        s.append(format(header, rows));
     }
 
     /** ceiling > 0: with a ratio column to it after each value. */
@@ -162,6 +170,7 @@ final class BenchReport {
         m.put("conv_gflops", conv);
         m.put("conv_sgemm_1024_gflops", convCeiling);
         m.put("train_images_per_s", train);
+        if (!video.isEmpty()) m.put("train_clips_per_s", video);
         return m;
     }
 }
