@@ -41,8 +41,13 @@ public final class MotionClipRenderer {
 
     public int frames() { return frames; }
 
-    /** What a video shows apart from its motion: drawn independently of the class. */
-    public record Scene(int garment, float[] alpha, float[] tint, float[] background, int x0, int y0, long noiseSeed) {}
+    /**
+     * What a video shows apart from its motion, drawn independently of the class: the garment's coverage
+     * (alpha) and shading (0..1, side x side), its tint, the background (HWC), the start position and the
+     * seed of the per-frame noise.
+     */
+    public record Scene(int garment, float[] alpha, float[] shade, float[] tint, float[] background, int x0, int y0,
+                        long noiseSeed) {}
 
     /** Draws garment (index into the set), its tint, the background and the start position, uniformly. */
     public Scene draw(IdxReader.Labeled garments, SplittableRandom r) {
@@ -53,9 +58,18 @@ public final class MotionClipRenderer {
         float[] tint = new float[3];
         for (int k = 0; k < 3; k++) {
             // far from the background's mean colour, so the garment stands out in every channel
-            tint[k] = (float) clamp((mean[k] < 128 ? 200 : 55) + 40 * (r.nextDouble() - 0.5));
+            tint[k] = (float) clamp((mean[k] < 128 ? 225 : 30) + 30 * (r.nextDouble() - 0.5));
         }
-        return new Scene(g, resample(garments.images(), g), tint, bg, r.nextInt(width), r.nextInt(height), r.nextLong());
+        float[] shade = resample(garments.images(), g);
+        float bright = brightness(shade);
+        float[] alpha = new float[shade.length];
+        for (int i = 0; i < shade.length; i++) {
+            // Fashion-MNIST has dark garments too: scaled by its own brightness, every garment is opaque
+            // where it is at least half that bright, and fades out over its border
+            shade[i] = Math.min(1f, shade[i] / bright);
+            alpha[i] = Math.min(1f, 2 * shade[i]);
+        }
+        return new Scene(g, alpha, shade, tint, bg, r.nextInt(width), r.nextInt(height), r.nextLong());
     }
 
     /** The video's frames for this velocity (pixels per frame), each packed RGB, HWC. */
@@ -75,8 +89,9 @@ public final class MotionClipRenderer {
             for (int gx = 0; gx < side; gx++) {
                 float a = s.alpha()[gy * side + gx];
                 if (a <= 0) continue;
+                float shade = 0.75f + 0.25f * s.shade()[gy * side + gx]; // the garment's own folds and seams
                 int i = (y * width + (ox + gx) % width) * 3;
-                for (int c = 0; c < 3; c++) rgb[i + c] = a * s.tint()[c] * (0.7f + 0.3f * a) + (1 - a) * rgb[i + c];
+                for (int c = 0; c < 3; c++) rgb[i + c] = a * s.tint()[c] * shade + (1 - a) * rgb[i + c];
             }
         }
         byte[] px = new byte[rgb.length];
@@ -89,12 +104,12 @@ public final class MotionClipRenderer {
         int gw = width / 8 + 2;
         int gh = height / 8 + 2;
         float[] lattice = new float[gw * gh * 3];
-        for (int i = 0; i < lattice.length; i++) lattice[i] = (float) (r.nextDouble() - 0.5) * 90;
-        double[] base = {40 + 175 * r.nextDouble(), 40 + 175 * r.nextDouble(), 40 + 175 * r.nextDouble()};
+        for (int i = 0; i < lattice.length; i++) lattice[i] = (float) (r.nextDouble() - 0.5) * 70;
+        double[] base = {50 + 155 * r.nextDouble(), 50 + 155 * r.nextDouble(), 50 + 155 * r.nextDouble()};
         double angle = r.nextDouble() * Math.PI;
         double freq = 0.4 + 0.8 * r.nextDouble();
         double phase = r.nextDouble() * 2 * Math.PI;
-        double amp = 10 + 20 * r.nextDouble();
+        double amp = 8 + 12 * r.nextDouble();
         float[] bg = new float[width * height * 3];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -134,6 +149,16 @@ public final class MotionClipRenderer {
             }
         }
         return a;
+    }
+
+    /** The 90th percentile of the garment's non-background pixels (a bright logo must not make the rest faint). */
+    private static float brightness(float[] v) {
+        float[] on = new float[v.length];
+        int n = 0;
+        for (float x : v) if (x > 0.05f) on[n++] = x;
+        if (n == 0) return 1f;
+        java.util.Arrays.sort(on, 0, n);
+        return Math.max(0.05f, on[(int) (0.9 * (n - 1))]);
     }
 
     private static double gaussian(SplittableRandom r) {

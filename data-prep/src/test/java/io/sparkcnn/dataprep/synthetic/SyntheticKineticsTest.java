@@ -116,8 +116,9 @@ class SyntheticKineticsTest {
             assertEquals(W, clip.width());
             assertEquals(H, clip.height());
             double truth = error(clip, renderer.frames(c.scene(), c.motion().vx(), c.motion().vy()));
-            // the codec smooths away most of the sensor noise (sd 6): about 6 of the mean absolute error
-            assertTrue(truth < 9.0, c.path() + ": decoded frames are the rendered ones up to the codec, mean error " + truth);
+            // the codec smooths away most of the sensor noise (sd 6, about 5 of the mean absolute error) and
+            // rounds the garment's edges
+            assertTrue(truth < 12.0, c.path() + ": decoded frames are the rendered ones up to the codec, mean error " + truth);
             // every other velocity (and standing still) explains the frames clearly worse
             double best = Double.MAX_VALUE;
             for (MotionClasses.Motion other : classes) {
@@ -125,6 +126,75 @@ class SyntheticKineticsTest {
             }
             best = Math.min(best, error(clip, renderer.frames(c.scene(), 0, 0)));
             assertTrue(best > truth + 1.5, c.path() + ": true motion error " + truth + ", best other " + best);
+        }
+    }
+
+    /** Pixels where the decoded clip differs from the bare background (same noise) by more than 30 in some channel. */
+    private static boolean[][] detected(VideoClips.Clip clip, byte[][] background) {
+        boolean[][] m = new boolean[clip.frames()][W * H];
+        for (int k = 0; k < clip.frames(); k++) {
+            for (int p = 0; p < W * H; p++) {
+                for (int c = 0; c < 3; c++) {
+                    int d = Math.abs((clip.pixels()[(k * W * H + p) * 3 + c] & 0xff) - (background[k][p * 3 + c] & 0xff));
+                    if (d > 30) m[k][p] = true;
+                }
+            }
+        }
+        return m;
+    }
+
+    /** Mean over frames of the IoU between the detected pixels and the garment's (half-)opaque pixels at start + k v, wrapped. */
+    private static double iou(boolean[][] found, MotionClipRenderer.Scene s, int side, int vx, int vy) {
+        double sum = 0;
+        for (int k = 0; k < found.length; k++) {
+            boolean[] want = new boolean[W * H];
+            for (int gy = 0; gy < side; gy++) {
+                for (int gx = 0; gx < side; gx++) {
+                    if (s.alpha()[gy * side + gx] >= 0.5f) {
+                        want[Math.floorMod(s.y0() + vy * k + gy, H) * W + Math.floorMod(s.x0() + vx * k + gx, W)] = true;
+                    }
+                }
+            }
+            int inter = 0;
+            int union = 0;
+            for (int p = 0; p < W * H; p++) {
+                inter += found[k][p] && want[p] ? 1 : 0;
+                union += found[k][p] || want[p] ? 1 : 0;
+            }
+            sum += union == 0 ? 0 : (double) inter / union;
+        }
+        return sum / found.length;
+    }
+
+    /**
+     * Independently of how frames are drawn: where a decoded frame departs from the bare background is
+     * where the garment should be, start + k x the class's velocity; no other velocity fits as well.
+     */
+    @Test
+    void theGarmentIsWhereItsVelocityPutsIt() throws Exception {
+        SyntheticKinetics gen = new SyntheticKinetics();
+        new picocli.CommandLine(gen).parseArgs(args(out, 5, 16, 8));
+        MotionClipRenderer renderer = new MotionClipRenderer(W, H, FRAMES, 16);
+        List<MotionClasses.Motion> classes = MotionClasses.of(1);
+        IdxReader.Labeled garments = IdxReader.readSplit(FASHION_MNIST, "t10k");
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 8; i++) {
+            SyntheticKinetics.Clip c = gen.clip(renderer, classes, "val", i, garments, ids);
+            VideoClips.Clip clip = VideoClips.sample(Files.readAllBytes(out.resolve(c.path())), FRAMES, ResizePolicy.KEEP,
+                    1 << 20, 1 << 10);
+            MotionClipRenderer.Scene s = c.scene();
+            MotionClipRenderer.Scene bare = new MotionClipRenderer.Scene(s.garment(), new float[s.alpha().length], s.shade(), s.tint(),
+                    s.background(), s.x0(), s.y0(), s.noiseSeed());
+            boolean[][] found = detected(clip, renderer.frames(bare, 0, 0));
+            double truth = iou(found, s, 16, c.motion().vx(), c.motion().vy());
+            assertTrue(truth > 0.5, c.path() + ": IoU with the garment at its class's positions " + truth);
+            for (int[] v : new int[][] {{0, 0}, {2 * c.motion().vx(), 2 * c.motion().vy()}, {-c.motion().vx(), -c.motion().vy()},
+                {c.motion().vy(), c.motion().vx()}}) {
+                if (v[0] == c.motion().vx() && v[1] == c.motion().vy()) continue;
+                double other = iou(found, s, 16, v[0], v[1]);
+                assertTrue(other < truth - 0.15, c.path() + ": velocity " + java.util.Arrays.toString(v) + " fits with IoU " + other
+                        + ", the class's with " + truth);
+            }
         }
     }
 
