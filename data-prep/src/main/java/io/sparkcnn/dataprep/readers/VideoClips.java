@@ -180,11 +180,14 @@ public final class VideoClips {
 
     /** Copies an RGB24 frame (rows may be padded to {@code imageStride}) to a packed HWC image. */
     private static RgbImage rgb(Frame f) throws ClipException {
-        if (f.imageChannels != 3 || f.image[0] == null) {
-            throw new ClipException("decode", "frame is not RGB24 (" + f.imageChannels + " channels)");
-        }
         int w = f.imageWidth;
         int h = f.imageHeight;
+        // javacv reports stride / width as the channel count, so a narrow frame whose rows are padded to
+        // FFmpeg's alignment (32 px RGB24: 96 bytes in a longer row) shows more than 3: check the row instead
+        if (f.image[0] == null || f.imageDepth != Frame.DEPTH_UBYTE || f.imageStride < 3 * w || f.imageChannels < 3) {
+            throw new ClipException("decode", "frame is not RGB24 (" + f.imageChannels + " channels, stride " + f.imageStride
+                    + " for width " + w + ")");
+        }
         ByteBuffer b = ((ByteBuffer) f.image[0]).duplicate();
         byte[] p = new byte[w * h * 3];
         int stride = f.imageStride;

@@ -32,6 +32,10 @@ import java.util.Set;
  * ({@link DeepLab}). The detector {@code ssd} ({@link Ssd}) ends in SSD heads on 2-5 feature
  * maps with the {@code ssd} loss and default anchors for its input size; width sizes its
  * backbone, depth counts its feature maps.
+ * Video classifiers take clips (C,T,H,W) ({@link VideoNets}): {@code c3d} (79,991,015 at 487 classes,
+ * 3x16x112x112), {@code r3d_18} and {@code r2plus1d_18} (torchvision's: 33,371,472 and 31,505,325 at
+ * 400 classes), and {@code r3d} / {@code r2plus1d} sized by width (first stage's channels) and depth
+ * (blocks per stage).
  */
 public final class ModelZoo {
 
@@ -73,6 +77,19 @@ public final class ModelZoo {
         MODELS.put("unet", UNet::build);
         MODELS.put("deeplab", DeepLab::build);
         MODELS.put("ssd", Ssd::build);
+        MODELS.put("c3d", fixed(VideoNets::c3d));
+        MODELS.put("r3d_18", fixed((n, c, in) -> VideoNets.resnet(n, c, in, false, 64, 2)));
+        MODELS.put("r2plus1d_18", fixed((n, c, in) -> VideoNets.resnet(n, c, in, true, 64, 2)));
+        MODELS.put("r3d", (n, c, in, o) -> sized(n, c, in, false, o));
+        MODELS.put("r2plus1d", (n, c, in, o) -> sized(n, c, in, true, o));
+    }
+
+    /** Models over clips (C,T,H,W); every other model takes images (C,H,W). */
+    private static final Set<String> VIDEO = Set.of("c3d", "r3d_18", "r2plus1d_18", "r3d", "r2plus1d");
+
+    private static NetworkSpec sized(String name, int classes, Shape input, boolean factored, ZooOptions o) {
+        if (o.rates() != null) throw new IllegalArgumentException("zoo model '" + name + "' takes width and depth, no rates");
+        return VideoNets.resnet(name, classes, input, factored, o.widthOr(64), o.depthOr(2));
     }
 
     private ModelZoo() {}
@@ -99,7 +116,11 @@ public final class ModelZoo {
         } else if (classes < 2) {
             throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
         }
-        if (input == null || input.rank() != 3) {
+        if (VIDEO.contains(name)) {
+            if (input == null || input.rank() != 4) {
+                throw new IllegalArgumentException("zoo model '" + name + "' takes clips (C,T,H,W), got " + input);
+            }
+        } else if (input == null || input.rank() != 3) {
             throw new IllegalArgumentException("zoo model '" + name + "' takes images (C,H,W), got " + input);
         }
         return f.build(name, classes, input, options);

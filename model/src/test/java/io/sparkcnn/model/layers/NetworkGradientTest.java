@@ -16,6 +16,7 @@ import static io.sparkcnn.model.layers.NetworkGradientCheck.check;
 import static io.sparkcnn.model.layers.NetworkGradientCheck.labels;
 import static io.sparkcnn.model.layers.NetworkGradientCheck.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Whole networks on the CPU backend, each layer type at least once, against the composed double references. */
@@ -119,6 +120,31 @@ class NetworkGradientTest {
                 .loss(new SmoothL1())
                 .build();
         check(spec, 2, 6, uniform(8, -1, 1), n -> NO_DROPOUT);
+    }
+
+    /**
+     * A (2+1)-D residual block as R(2+1)D builds it: a (1,3,3) spatial conv striding H and W, a (3,1,1)
+     * temporal conv with temporal stride 2 and dilation 2, a strided 1x1x1 shortcut, the sum, and global
+     * average pooling over (T, H, W) into a softmax classifier.
+     */
+    @Test
+    void twoPlusOneDResidualBlockWithTemporalStrideAndDilation() {
+        NetworkSpec spec = NetworkSpec.builder("r2plus1d_block", Shape.of(2, 6, 5, 5))
+                .add("spatial", new Conv(3, 3, new int[]{1, 3, 3}, new int[]{1, 2, 2}, new int[]{0, 1, 1}, new int[]{1}, 1, false))
+                .add("spatial_bn", new BatchNorm())
+                .add("spatial_relu", Activate.relu())
+                .add("temporal", new Conv(3, 4, new int[]{3, 1, 1}, new int[]{2, 1, 1}, new int[]{2, 0, 0}, new int[]{2, 1, 1}, 1, false))
+                .add("temporal_bn", new BatchNorm())
+                .add("down", new Conv(3, 4, new int[]{1}, new int[]{2}, new int[]{0}, new int[]{1}, 1, false), NetworkSpec.INPUT)
+                .add("down_bn", new BatchNorm())
+                .add("add", new Add(), "temporal_bn", "down_bn")
+                .add("relu", Activate.relu())
+                .add("pool", new GlobalAvgPool())
+                .add("fc", new Dense(3))
+                .loss(new SoftmaxCrossEntropy())
+                .build();
+        assertEquals(Shape.of(4, 3, 3, 3), spec.shapes().get("temporal"));
+        check(spec, 2, 8, labels(2, 3, null), n -> NO_DROPOUT);
     }
 
     @Test

@@ -31,7 +31,9 @@ class NaiveConvGradientTest {
                 Arguments.of("1d stride 2 pad 2 dilation 2", new ConvGeom(2, 2, 1, 1, 9, 3, 1, 1, 3, 1, 1, 2, 0, 0, 2, 1, 1, 2, 1)),
                 Arguments.of("1d groups 2 odd", new ConvGeom(1, 4, 1, 1, 11, 2, 1, 1, 4, 1, 1, 3, 0, 0, 1, 1, 1, 1, 2)),
                 Arguments.of("3d mixed stride pad dilation", new ConvGeom(1, 2, 3, 4, 5, 2, 2, 3, 2, 1, 2, 1, 1, 1, 0, 1, 1, 2, 1)),
-                Arguments.of("3d depthwise stride 2", new ConvGeom(2, 2, 4, 3, 5, 2, 3, 1, 3, 2, 1, 2, 1, 0, 1, 1, 1, 1, 2)));
+                Arguments.of("3d depthwise stride 2", new ConvGeom(2, 2, 4, 3, 5, 2, 3, 1, 3, 2, 1, 2, 1, 0, 1, 1, 1, 1, 2)),
+                Arguments.of("3d temporal (3,1,1) stride 2 dilation 2", new ConvGeom(2, 2, 9, 3, 3, 3, 3, 1, 1, 2, 1, 1, 2, 0, 0, 2, 1, 1, 1)),
+                Arguments.of("3d stride 2 everywhere, temporal dilation 2", new ConvGeom(1, 3, 6, 5, 5, 2, 3, 3, 3, 2, 2, 2, 1, 1, 1, 2, 1, 1, 1)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -47,6 +47,9 @@ class CpuConvOpTest {
                 Arguments.of("3d (vol2col)", new ConvGeom(2, 3, 5, 6, 7, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)),
                 Arguments.of("3d stride 2 groups 3", new ConvGeom(2, 6, 5, 7, 6, 3, 2, 3, 3, 2, 2, 1, 0, 1, 1, 1, 1, 2, 3)),
                 Arguments.of("3d depthwise", new ConvGeom(2, 4, 4, 5, 6, 4, 3, 3, 3, 1, 2, 1, 1, 1, 1, 1, 1, 1, 4)),
+                Arguments.of("3d temporal (3,1,1) stride 2 dilation 2", new ConvGeom(2, 3, 9, 4, 3, 4, 3, 1, 1, 2, 1, 1, 2, 0, 0, 2, 1, 1, 1)),
+                Arguments.of("3d spatial (1,3,3) stride (1,2,2)", new ConvGeom(2, 3, 4, 7, 6, 5, 1, 3, 3, 1, 2, 2, 0, 1, 1, 1, 1, 1, 1)),
+                Arguments.of("3d stride 2 everywhere, temporal dilation 2", new ConvGeom(1, 3, 7, 5, 5, 2, 3, 3, 3, 2, 2, 2, 2, 1, 1, 2, 1, 1, 1)),
                 Arguments.of("kernel hits padding only on some rows", new ConvGeom(2, 2, 1, 3, 3, 3, 1, 3, 3, 1, 3, 3, 0, 2, 2, 1, 1, 1, 1)));
     }
 
