@@ -68,7 +68,7 @@ public final class DatasetFs {
         }
     }
 
-    /** Files under {@code relDir} (recursively), skipping hidden names (., _), sorted by path. */
+    /** Files under {@code relDir} (recursively), skipping hidden ones ({@link #isHidden}), sorted by path. */
     public List<SourceFile> listFiles(String relDir) throws IOException {
         Path dir = relDir.isEmpty() ? root : new Path(root, relDir);
         List<SourceFile> out = new ArrayList<>();
@@ -96,7 +96,7 @@ public final class DatasetFs {
             return out;
         }
         for (var st : fs.listStatus(dir)) {
-            if (st.isDirectory() && !isHidden(st.getPath().getName())) {
+            if (st.isDirectory() && !isHiddenFolder(st.getPath().getName())) {
                 out.add(st.getPath().getName());
             }
         }
@@ -127,13 +127,26 @@ public final class DatasetFs {
         }
     }
 
+    /**
+     * Whether the listing skips this file: under a hidden folder ({@link #isHiddenFolder}), a dot file (our
+     * own in-progress copies are written as {@code .name}), or one of Hadoop's marker files ({@code _SUCCESS},
+     * {@code _committed_*}, {@code _started_*}). Other files may start with "_": a YouTube id can, so a
+     * Kinetics clip name can ({@code _lU6VwZ4ulw_000060_000070.mp4}).
+     */
     static boolean isHidden(String rel) {
-        for (String part : rel.split("/")) {
-            if (part.startsWith(".") || part.startsWith("_")) {
+        String[] parts = rel.split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (isHiddenFolder(parts[i])) {
                 return true;
             }
         }
-        return false;
+        String name = parts[parts.length - 1];
+        return name.startsWith(".") || name.equals("_SUCCESS") || name.startsWith("_committed_") || name.startsWith("_started_");
+    }
+
+    /** Folders of tools, not of the dataset: dot folders and Hadoop/Spark bookkeeping (_temporary, _delta_log). */
+    static boolean isHiddenFolder(String name) {
+        return name.startsWith(".") || name.startsWith("_");
     }
 
     /** A path that would leave the dataset root. */
