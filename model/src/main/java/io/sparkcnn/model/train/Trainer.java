@@ -34,6 +34,8 @@ public final class Trainer {
     private float lastLr = Float.NaN;
     private float lastGradNorm = Float.NaN;
     private Evaluator evaluator;
+    /** Fine-tuning's parameter segments and their rates; null: every parameter at the base rate. */
+    private TrainableParams trainable;
 
     /**
      * Wraps a built network whose OPT arena has room for the optimizer's state, and starts
@@ -120,10 +122,28 @@ public final class Trainer {
             }
         }
         lastLr = (float) schedule.lr(baseLr, step);
-        optimizer.step(backend, paramCount, lastLr, step + 1);
+        if (trainable == null) {
+            optimizer.step(backend, paramCount, lastLr, step + 1);
+        } else {
+            for (TrainableParams.Segment g : trainable.segments()) {
+                optimizer.update(backend, g.offset(), g.length(), paramCount, lastLr * g.multiplier(), step + 1);
+            }
+        }
         step++;
         network.setStep(step);
     }
+
+    /**
+     * Fine-tuning: only the trainable segments are updated, each at its multiple of the rate; frozen
+     * parameters and their optimizer state are never written (see {@link Network#setTrainable}).
+     */
+    public void setTrainable(TrainableParams t) {
+        network.setTrainable(t);
+        this.trainable = t;
+    }
+
+    /** The trainable segments (null when every parameter trains at the base rate). */
+    public TrainableParams trainable() { return trainable; }
 
     /** Scores count examples in inference mode; see {@link Evaluator}. */
     public Evaluation evaluate(float[] inputs, int inOff, float[] labels, int labelOff, int count) {
