@@ -260,6 +260,11 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         } catch (IllegalArgumentException e) {
             throw new ConfigException(fineTuningSetting(e), e.getMessage());
         }
+        for (String skip : plan.config().strings("train.initSkip")) {
+            if (plan.network().nodes().stream().noneMatch(n -> n.name().startsWith(skip))) {
+                throw new ConfigException("train.initSkip", "'" + skip + "' matches no layer of network '" + plan.network().name() + "'");
+            }
+        }
         String from = plan.config().string(InitFrom.SETTING);
         if (!from.isEmpty()) InitFrom.load(from, hadoop);
     }

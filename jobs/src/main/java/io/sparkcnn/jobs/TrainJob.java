@@ -191,7 +191,7 @@ public final class TrainJob {
         CheckpointStore.Loaded source = InitFrom.load(from, sc.hadoopConfiguration());
         float[] params = fresh.params().clone(), buffers = fresh.buffers().clone();
         WeightTransfer.Report report = WeightTransfer.copy(source.checkpoint(), source.dir().toString(), plan.network(),
-                params, buffers);
+                params, buffers, cfg.strings("train.initSkip"));
         console.line(report.summary());
         LOG.info("{}", report.summary());
         CheckpointStore store = new CheckpointStore(cfg.string("run.dir"), sc.hadoopConfiguration());

@@ -25,7 +25,7 @@ public final class WeightTransfer {
 
     /**
      * What happened to each layer: copied (name and shape), skipped (shape differs), fresh (no layer
-     * of that name in the checkpoint: keeps its initialisation), unused (in the checkpoint only).
+     * of that name in the checkpoint, or excluded: keeps its initialisation), unused (in the checkpoint only).
      */
     public record Report(String source, List<String> copied, List<Skipped> skipped, List<String> fresh,
                          List<String> unused, long copiedParams, long copiedBuffers) {
@@ -71,18 +71,29 @@ public final class WeightTransfer {
 
     /** Copies from the checkpoint into params and buffers laid out for {@code target}; returns what was done. */
     public static Report copy(Checkpoint from, String source, NetworkSpec target, float[] params, float[] buffers) {
-        return copy(from.network(), from.params(), from.buffers(), source, target, params, buffers);
+        return copy(from, source, target, params, buffers, List.of());
+    }
+
+    /** The same, leaving the layers that {@code exclude} names (names or prefixes) at their initialisation: a new head. */
+    public static Report copy(Checkpoint from, String source, NetworkSpec target, float[] params, float[] buffers,
+                              List<String> exclude) {
+        return copy(from.network(), from.params(), from.buffers(), source, target, params, buffers, exclude);
     }
 
     public static Report copy(NetworkSpec fromSpec, float[] fromParams, float[] fromBuffers, String source,
                               NetworkSpec target, float[] params, float[] buffers) {
+        return copy(fromSpec, fromParams, fromBuffers, source, target, params, buffers, List.of());
+    }
+
+    public static Report copy(NetworkSpec fromSpec, float[] fromParams, float[] fromBuffers, String source,
+                              NetworkSpec target, float[] params, float[] buffers, List<String> exclude) {
         ParameterLayout src = ParameterLayout.of(fromSpec), dst = ParameterLayout.of(target);
         List<String> copied = new ArrayList<>(), fresh = new ArrayList<>(), unused = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         long nParams = 0, nBuffers = 0;
         for (ParameterLayout.Layer d : dst.layers()) {
             ParameterLayout.Layer s = src.layer(d.name());
-            if (s == null) {
+            if (s == null || exclude.stream().anyMatch(e -> LayerTraining.matches(e, d.name()))) {
                 fresh.add(d.name());
             } else if (!s.shape().equals(d.shape())) {
                 skipped.add(new Skipped(d.name(), s.shape(), d.shape()));
