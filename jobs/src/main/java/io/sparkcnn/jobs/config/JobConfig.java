@@ -109,6 +109,13 @@ public final class JobConfig implements Serializable {
         if (eq <= 0) throw new ConfigException("--set", "expected key=value, got '" + assignment + "'");
         String key = assignment.substring(0, eq).trim();
         String value = assignment.substring(eq + 1).trim();
+        if (!JobSettings.has(key) && insideMap(key)) { // train.lrMultipliers.conv=0.1: one entry of the map
+            try {
+                return ConfigFactory.parseString(key + " = " + value);
+            } catch (com.typesafe.config.ConfigException e) {
+                throw new ConfigException(key, "cannot parse value '" + value + "': " + e.getMessage());
+            }
+        }
         if (!JobSettings.has(key)) throw new ConfigException(key, "unknown setting" + suggestion(key));
         Setting s = JobSettings.get(key);
         boolean quote = (s.type() == Setting.Type.STRING || s.type() == Setting.Type.URI || s.type() == Setting.Type.ENUM)
