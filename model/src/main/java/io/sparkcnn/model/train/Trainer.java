@@ -10,6 +10,8 @@ import io.sparkcnn.model.optim.Optimizer;
 import io.sparkcnn.model.task.MetricAccumulator;
 import io.sparkcnn.model.task.TrainingTask;
 
+import java.util.List;
+
 /**
  * Single-process training on one minibatch at a time: forward, loss, backward, optional
  * clipping, and the optimizer update at the schedule's rate. This is what each Spark
@@ -36,6 +38,8 @@ public final class Trainer {
     private Evaluator evaluator;
     /** Fine-tuning's parameter segments and their rates; null: every parameter at the base rate. */
     private TrainableParams trainable;
+    private int[] segmentOffsets, segmentLengths;
+    private float[] segmentMultipliers;
 
     /**
      * Wraps a built network whose OPT arena has room for the optimizer's state, and starts
@@ -125,8 +129,8 @@ public final class Trainer {
         if (trainable == null) {
             optimizer.step(backend, paramCount, lastLr, step + 1);
         } else {
-            for (TrainableParams.Segment g : trainable.segments()) {
-                optimizer.update(backend, g.offset(), g.length(), paramCount, lastLr * g.multiplier(), step + 1);
+            for (int i = 0; i < segmentOffsets.length; i++) { // arrays, not the list: a step allocates nothing
+                optimizer.update(backend, segmentOffsets[i], segmentLengths[i], paramCount, lastLr * segmentMultipliers[i], step + 1);
             }
         }
         step++;
@@ -139,6 +143,15 @@ public final class Trainer {
      */
     public void setTrainable(TrainableParams t) {
         network.setTrainable(t);
+        List<TrainableParams.Segment> segments = t.segments();
+        segmentOffsets = new int[segments.size()];
+        segmentLengths = new int[segments.size()];
+        segmentMultipliers = new float[segments.size()];
+        for (int i = 0; i < segments.size(); i++) {
+            segmentOffsets[i] = segments.get(i).offset();
+            segmentLengths[i] = segments.get(i).length();
+            segmentMultipliers[i] = segments.get(i).multiplier();
+        }
         this.trainable = t;
     }
 
