@@ -111,7 +111,7 @@ class TrainJobTest extends SharedSpark {
         assertArrayEquals(checkpointParams("whole"), checkpointParams("again"));
     }
 
-    /** The tiny CNN with a batch norm, its head named "head" with this many classes. */
+    /** The tiny CNN with a batch norm, its head named "head" with this many classes; conv2 is copied and trains. */
     private Path bnNetwork(int classes) throws IOException {
         Path p = tmp.resolve("bn-" + classes + ".conf");
         Files.writeString(p, """
@@ -123,6 +123,8 @@ class TrainJobTest extends SharedSpark {
                     { type = batchnorm, name = bn1 }
                     { type = relu }
                     { type = maxpool2d, kernel = 2 }
+                    { type = conv2d, name = conv2, filters = 4, kernel = 3, padding = 1 }
+                    { type = relu }
                     { type = flatten }
                     { type = dense, name = head, units = %d }
                   ]
@@ -161,7 +163,7 @@ class TrainJobTest extends SharedSpark {
 
         train(config("ft-whole", fineTune()), false);
         String report = Files.readString(tmp.resolve("ft-whole").resolve(TrainJob.INIT_REPORT));
-        assertTrue(report.contains("\"copied\" : [ \"conv1\", \"bn1\" ]"), report);
+        assertTrue(report.contains("\"copied\" : [ \"conv1\", \"bn1\", \"conv2\" ]"), report);
         assertTrue(report.contains("\"layer\" : \"head\"") && report.contains("\"checkpointShape\" : \"dense params [4x144, 4]\"")
                 && report.contains("\"networkShape\" : \"dense params [6x144, 6]\""), report);
         CheckpointStore.Loaded whole = newest("ft-whole");
@@ -170,8 +172,9 @@ class TrainJobTest extends SharedSpark {
         }
         assertArrayEquals(layerValues(pre, "bn1", true), layerValues(whole, "bn1", true), "bn1's running statistics moved");
         assertEquals(6 * 144 + 6, layerValues(whole, "head", false).length);
+        assertTrue(!java.util.Arrays.equals(layerValues(pre, "conv2", false), layerValues(whole, "conv2", false)), "conv2 trains");
 
-        // stopped after 2 rounds and resumed: the same bits (train.initFrom is not applied again)
+        // stopped after 2 rounds and resumed: the same bits (train.initFrom is not applied again: conv2 would start over)
         train(config("ft-parts", fineTune("train.maxRounds=2")), false);
         train(config("ft-parts", fineTune()), true);
         assertArrayEquals(whole.checkpoint().params(), newest("ft-parts").checkpoint().params());
