@@ -16,6 +16,7 @@ import io.sparkcnn.model.data.Task;
 import io.sparkcnn.model.graph.NetworkSpec;
 import io.sparkcnn.model.losses.SoftmaxCrossEntropy;
 import io.sparkcnn.model.task.DetectionTask;
+import io.sparkcnn.model.train.LayerTraining;
 import io.sparkcnn.model.task.Tasks;
 import io.sparkcnn.model.task.TrainingTask;
 import io.sparkcnn.model.task.VideoTask;
@@ -124,6 +125,7 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         plan.trainExamples(); // the task's own settings fail here, before any side effect
         if (training) plan.trainingSplit();
         if (training) checkBatchFits(network, cfg, "train.batchSizePerWorker");
+        if (training) checkFineTuning(plan, hadoop);
         if (!training || cfg.bool("train.evaluateAtEnd")) checkBatchFits(network, cfg, "eval.batchSize");
         checkWritable(cfg.string("run.dir"), hadoop); // the first side effect: it creates run.dir
         return plan;
@@ -231,6 +233,40 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
             throw new ConfigException("augment.segmentationScaleMax", max + " is below augment.segmentationScaleMin " + min);
         }
         return new SegmentationRows(transform, classes, network.input().dims(), min, max, config.bool("augment.horizontalFlip"));
+    }
+
+    /** Fine-tuning's frozen layers and learning-rate multipliers (train.freeze, train.lrMultipliers, train.freezeBatchNorm). */
+    public LayerTraining layerTraining() {
+        try {
+            return new LayerTraining(config.strings("train.freeze"), config.doubleMap("train.lrMultipliers"),
+                    config.bool("train.freezeBatchNorm"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(fineTuningSetting(e), e.getMessage());
+        }
+    }
+
+    // the engine's message starts with the name of what it refuses: freeze, lrMultipliers or freezeBatchNorm
+    private static String fineTuningSetting(IllegalArgumentException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.startsWith("lrMultipliers") ? "train.lrMultipliers" : m.startsWith("freezeBatchNorm") ? "train.freezeBatchNorm"
+                : "train.freeze";
+    }
+
+    /** train.freeze and train.lrMultipliers must name layers of this network; train.initFrom must be a checkpoint. */
+    private static void checkFineTuning(JobPlan plan, Configuration hadoop) {
+        LayerTraining layers = plan.layerTraining();
+        try {
+            layers.resolve(plan.network());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(fineTuningSetting(e), e.getMessage());
+        }
+        for (String skip : plan.config().strings("train.initSkip")) {
+            if (plan.network().nodes().stream().noneMatch(n -> n.name().startsWith(skip))) {
+                throw new ConfigException("train.initSkip", "'" + skip + "' matches no layer of network '" + plan.network().name() + "'");
+            }
+        }
+        String from = plan.config().string(InitFrom.SETTING);
+        if (!from.isEmpty()) InitFrom.load(from, hadoop);
     }
 
     /** A replica's arenas at this batch must fit Java arrays: checked by planning, before Spark starts. */

@@ -28,7 +28,9 @@ import io.sparkcnn.model.progress.JobConsole;
 import io.sparkcnn.model.data.DataVersion;
 import io.sparkcnn.model.data.Task;
 import io.sparkcnn.model.train.Evaluation;
+import io.sparkcnn.model.train.LayerTraining;
 import io.sparkcnn.model.train.TrainerConfig;
+import io.sparkcnn.model.train.WeightTransfer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -93,7 +95,8 @@ public final class TrainJob {
         int batch = cfg.integer("train.batchSizePerWorker");
         BackendChoice backend = BackendChoice.of(cfg);
         TrainerConfig trainer = cfg.trainerConfig();
-        ModelRecipe recipe = ModelRecipe.of(plan.network(), trainer, batch, backend);
+        LayerTraining layers = plan.layerTraining();
+        ModelRecipe recipe = ModelRecipe.of(plan.network(), trainer, batch, backend, layers);
         TrainingSource source = new ShardSource(train, plan.trainExamples(), cfg.integer("data.shuffleBlockRows"),
                 new SerializableConfiguration(sc.hadoopConfiguration()));
         DriverSettings settings = new DriverSettings(workers, cfg.integer("train.averagingFrequency"),
@@ -101,7 +104,15 @@ public final class TrainJob {
                 cfg.integer("train.aggregationDepth"), cfg.integer("train.epochs"), cfg.integer("train.maxRounds"),
                 cfg.longValue("run.seed"));
         ParameterAveraging driver = new ParameterAveraging(sc, source, recipe, settings, cfg.string("run.name"));
-        TrainingState start = resumed.map(ResumePoint::state).orElseGet(driver::initialState);
+        TrainingState start = resumed.map(ResumePoint::state).orElseGet(() -> initialised(driver.initialState(), plan, cfg, sc, console));
+        if (resumed.isPresent() && !cfg.string(InitFrom.SETTING).isEmpty()) {
+            console.line(InitFrom.SETTING + " is not applied again: the run continues from its own checkpoint");
+        }
+        if (!layers.isDefault()) {
+            String groups = layers.resolve(plan.network()).describe();
+            LOG.info("fine-tuning: {}", groups);
+            console.line("fine-tuning: " + groups);
+        }
         long totalRounds = driver.roundsPerEpoch() * settings.epochs();
         if (settings.maxRounds() > 0) totalRounds = Math.min(totalRounds, settings.maxRounds());
         LOG.info("training {} ({} parameters) on {} rows of '{}': {} workers x batch {}, {} minibatches per epoch, {} rounds",
@@ -168,6 +179,28 @@ public final class TrainJob {
         }
         return new Result(end, last[0], evaluation, segmentation, detection, video);
     }
+
+    /**
+     * A fresh run's start: the seed's initialisation, with train.initFrom's weights copied by layer
+     * name over it (reported on the console, in the log and in run.dir/init-from.json).
+     */
+    private static TrainingState initialised(TrainingState fresh, JobPlan plan, JobConfig cfg, JavaSparkContext sc,
+                                             JobConsole console) {
+        String from = cfg.string(InitFrom.SETTING);
+        if (from.isEmpty()) return fresh;
+        CheckpointStore.Loaded source = InitFrom.load(from, sc.hadoopConfiguration());
+        float[] params = fresh.params().clone(), buffers = fresh.buffers().clone();
+        WeightTransfer.Report report = WeightTransfer.copy(source.checkpoint(), source.dir().toString(), plan.network(),
+                params, buffers, cfg.strings("train.initSkip"));
+        console.line(report.summary());
+        LOG.info("{}", report.summary());
+        CheckpointStore store = new CheckpointStore(cfg.string("run.dir"), sc.hadoopConfiguration());
+        store.writeText(new Path(store.root().getParent(), INIT_REPORT), report.toJson());
+        return new TrainingState(params, buffers, fresh.optimizerState(), 0, 0, 0, 0);
+    }
+
+    /** The copy report of train.initFrom, in run.dir. */
+    public static final String INIT_REPORT = "init-from.json";
 
     /** recordedConfig: the job config with the normalisation made explicit; data: the rows trained on. */
     static Checkpoint checkpoint(JobPlan plan, ModelRecipe recipe, TrainingState s, DriverSettings settings,

@@ -110,4 +110,89 @@ class TrainJobTest extends SharedSpark {
         train(config("again"), false);
         assertArrayEquals(checkpointParams("whole"), checkpointParams("again"));
     }
+
+    /** The tiny CNN with a batch norm, its head named "head" with this many classes; conv2 is copied and trains. */
+    private Path bnNetwork(int classes) throws IOException {
+        Path p = tmp.resolve("bn-" + classes + ".conf");
+        Files.writeString(p, """
+                network {
+                  name = tinybn
+                  input = [1, 12, 12]
+                  layers = [
+                    { type = conv2d, name = conv1, filters = 4, kernel = 3, padding = 1 }
+                    { type = batchnorm, name = bn1 }
+                    { type = relu }
+                    { type = maxpool2d, kernel = 2 }
+                    { type = conv2d, name = conv2, filters = 4, kernel = 3, padding = 1 }
+                    { type = relu }
+                    { type = flatten }
+                    { type = dense, name = head, units = %d }
+                  ]
+                  loss { type = softmax_cross_entropy }
+                }
+                """.formatted(classes));
+        return p;
+    }
+
+    private String[] fineTune(String... more) throws IOException {
+        List<String> o = new ArrayList<>(List.of("model.file=" + bnNetwork(6), "model.classes=6",
+                "train.initFrom=" + tmp.resolve("pre").toUri(), "train.freeze=[conv1, bn1]", "train.lrMultipliers={head: 0.5}",
+                "train.epochs=1", "train.maxRounds=4", "train.evaluateAtEnd=false"));
+        o.addAll(List.of(more));
+        return o.toArray(String[]::new);
+    }
+
+    private static float[] layerValues(CheckpointStore.Loaded l, String layer, boolean buffers) {
+        io.sparkcnn.model.graph.ParameterLayout.Layer at = io.sparkcnn.model.graph.ParameterLayout.of(l.checkpoint().network()).layer(layer);
+        float[] all = buffers ? l.checkpoint().buffers() : l.checkpoint().params();
+        List<Float> out = new ArrayList<>();
+        for (var r : buffers ? at.buffers() : at.params()) for (int i = 0; i < r.length(); i++) out.add(all[r.offset() + i]);
+        float[] a = new float[out.size()];
+        for (int i = 0; i < a.length; i++) a[i] = out.get(i);
+        return a;
+    }
+
+    private CheckpointStore.Loaded newest(String run) {
+        return new CheckpointStore(tmp.resolve(run).toUri().toString(), sc.hadoopConfiguration()).newest().orElseThrow();
+    }
+
+    @Test
+    void fineTunesANewHeadOnAFrozenPretrainedBackboneAndResumesBitForBit() throws IOException {
+        train(config("pre", "model.file=" + bnNetwork(4), "train.maxRounds=3", "train.evaluateAtEnd=false"), false);
+        CheckpointStore.Loaded pre = newest("pre");
+
+        train(config("ft-whole", fineTune()), false);
+        String report = Files.readString(tmp.resolve("ft-whole").resolve(TrainJob.INIT_REPORT));
+        assertTrue(report.contains("\"copied\" : [ \"conv1\", \"bn1\", \"conv2\" ]"), report);
+        assertTrue(report.contains("\"layer\" : \"head\"") && report.contains("\"checkpointShape\" : \"dense params [4x144, 4]\"")
+                && report.contains("\"networkShape\" : \"dense params [6x144, 6]\""), report);
+        CheckpointStore.Loaded whole = newest("ft-whole");
+        for (String frozen : List.of("conv1", "bn1")) {
+            assertArrayEquals(layerValues(pre, frozen, false), layerValues(whole, frozen, false), frozen + " moved");
+        }
+        assertArrayEquals(layerValues(pre, "bn1", true), layerValues(whole, "bn1", true), "bn1's running statistics moved");
+        assertEquals(6 * 144 + 6, layerValues(whole, "head", false).length);
+        assertTrue(!java.util.Arrays.equals(layerValues(pre, "conv2", false), layerValues(whole, "conv2", false)), "conv2 trains");
+
+        // stopped after 2 rounds and resumed: the same bits (train.initFrom is not applied again: conv2 would start over)
+        train(config("ft-parts", fineTune("train.maxRounds=2")), false);
+        train(config("ft-parts", fineTune()), true);
+        assertArrayEquals(whole.checkpoint().params(), newest("ft-parts").checkpoint().params());
+        assertArrayEquals(whole.checkpoint().buffers(), newest("ft-parts").checkpoint().buffers());
+
+        // both aggregation modes through three workers' averaging: ParameterAveragingTest
+
+        // refusals, named by setting, before anything is written
+        java.util.function.Function<String[], String> refused = more -> assertThrows(ConfigException.class,
+                () -> JobPlan.prepareTraining(config("ft-bad", fineTune(more)), sc.hadoopConfiguration())).key();
+        assertEquals("train.initFrom", refused.apply(new String[] {"train.initFrom=" + tmp.resolve("nothing-here").toUri()}));
+        assertEquals("train.initFrom", refused.apply(new String[] {"train.initFrom=" + bnNetwork(4).toUri()}));
+        assertEquals("train.initFrom", refused.apply(new String[] {"train.initFrom=" + tmp.resolve("shards").toUri()}));
+        assertEquals("train.freeze", refused.apply(new String[] {"train.freeze=[backbone]"}));
+        assertEquals("train.lrMultipliers", refused.apply(new String[] {"train.lrMultipliers={fc: 0.1}"}));
+        assertEquals("train.initSkip", refused.apply(new String[] {"train.initSkip=[fc]"}));
+        // bn1 frozen in evaluation mode while conv1 before it trains
+        assertEquals("train.freezeBatchNorm", refused.apply(new String[] {"train.freeze=[bn1]"}));
+        assertTrue(!Files.exists(tmp.resolve("ft-bad")));
+    }
 }

@@ -109,6 +109,13 @@ public final class JobConfig implements Serializable {
         if (eq <= 0) throw new ConfigException("--set", "expected key=value, got '" + assignment + "'");
         String key = assignment.substring(0, eq).trim();
         String value = assignment.substring(eq + 1).trim();
+        if (!JobSettings.has(key) && insideMap(key)) { // train.lrMultipliers.conv=0.1: one entry of the map
+            try {
+                return ConfigFactory.parseString(key + " = " + value);
+            } catch (com.typesafe.config.ConfigException e) {
+                throw new ConfigException(key, "cannot parse value '" + value + "': " + e.getMessage());
+            }
+        }
         if (!JobSettings.has(key)) throw new ConfigException(key, "unknown setting" + suggestion(key));
         Setting s = JobSettings.get(key);
         boolean quote = (s.type() == Setting.Type.STRING || s.type() == Setting.Type.URI || s.type() == Setting.Type.ENUM)
@@ -133,11 +140,19 @@ public final class JobConfig implements Serializable {
 
     private static void checkKnownKeys(Config c) {
         for (Map.Entry<String, ConfigValue> e : c.entrySet()) {
-            if (!JobSettings.has(e.getKey())) {
+            if (!JobSettings.has(e.getKey()) && !insideMap(e.getKey())) {
                 throw new ConfigException(e.getKey(), "unknown setting" + suggestion(e.getKey())
                         + " (" + e.getValue().origin().description() + ")");
             }
         }
+    }
+
+    /** A key under a name-to-number setting (train.lrMultipliers.conv): the user's name, checked by check(). */
+    private static boolean insideMap(String key) {
+        for (Setting s : JobSettings.ALL) {
+            if (s.type() == Setting.Type.DOUBLE_MAP && key.startsWith(s.key() + ".")) return true;
+        }
+        return false;
     }
 
     private static String suggestion(String key) {
@@ -190,6 +205,12 @@ public final class JobConfig implements Serializable {
                     }
                 }
                 case DOUBLE_LIST -> c.getDoubleList(s.key());
+                case STRING_LIST -> {
+                    for (String v : c.getStringList(s.key())) {
+                        if (v.isEmpty()) throw new ConfigException(s.key(), "an entry is empty");
+                    }
+                }
+                case DOUBLE_MAP -> doubleMap(c, s.key());
                 case LONG_LIST -> c.getLongList(s.key());
                 case INT_LIST -> {
                     for (int v : c.getIntList(s.key())) {
@@ -202,6 +223,20 @@ public final class JobConfig implements Serializable {
             throw new ConfigException(s.key(), "expected " + s.type().name().toLowerCase().replace('_', ' ')
                     + ": " + e.getMessage());
         }
+    }
+
+    /** An object of names to numbers; a dotted name must be quoted ("stage1.conv" = 0.1), else HOCON nests it. */
+    private static Map<String, Double> doubleMap(Config c, String key) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e : c.getObject(key).entrySet()) {
+            Object v = e.getValue().unwrapped();
+            if (!(v instanceof Number n)) {
+                throw new ConfigException(key, "'" + e.getKey() + "' must map to a number, got " + e.getValue().render(
+                        ConfigRenderOptions.concise()) + (v instanceof Map ? " (quote a layer name that holds dots)" : ""));
+            }
+            out.put(e.getKey(), n.doubleValue());
+        }
+        return out;
     }
 
     private static void checkUri(String key, String v) {
@@ -267,6 +302,17 @@ public final class JobConfig implements Serializable {
         int[] d = new int[l.size()];
         for (int i = 0; i < d.length; i++) d[i] = l.get(i);
         return d;
+    }
+
+    public List<String> strings(String key) {
+        declared(key);
+        return List.copyOf(config().getStringList(key));
+    }
+
+    /** A name-to-number setting, in the order written. */
+    public Map<String, Double> doubleMap(String key) {
+        declared(key);
+        return doubleMap(config(), key);
     }
 
     /**

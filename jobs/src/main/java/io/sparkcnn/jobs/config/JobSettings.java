@@ -15,7 +15,9 @@ import static io.sparkcnn.jobs.config.Setting.ints;
 import static io.sparkcnn.jobs.config.Setting.integer;
 import static io.sparkcnn.jobs.config.Setting.longValue;
 import static io.sparkcnn.jobs.config.Setting.longs;
+import static io.sparkcnn.jobs.config.Setting.doubleMap;
 import static io.sparkcnn.jobs.config.Setting.string;
+import static io.sparkcnn.jobs.config.Setting.strings;
 import static io.sparkcnn.jobs.config.Setting.uri;
 
 /** Every setting the jobs read, with its default and description (the single source for help and docs). */
@@ -80,6 +82,11 @@ public final class JobSettings {
             integer("train.epochs", 1, 1, BIG, "Passes over the training split."),
             integer("train.maxRounds", 0, 0, BIG, "Stop after this many rounds in total (checkpointing first); 0 runs all epochs."),
             integer("train.aggregationDepth", 2, 1, 16, "Depth of the summation tree over the workers' vectors (2: sqrt(W) partial sums)."),
+            uri("train.initFrom", "", "Fine-tuning: start from this checkpoint's weights (a checkpoint directory step-N, its model.sckp, or a run directory: its newest complete checkpoint), copied by layer name where type and shapes match; other layers keep their initialisation (a new head). The copy is reported on the console and in run.dir/init-from.json; a --resume continues from its own checkpoint and does not copy again."),
+            strings("train.initSkip", "[]", "Fine-tuning: layers (names or name prefixes) train.initFrom does not copy, so they start from their initialisation (a new head of the same class count); each entry must match a layer."),
+            strings("train.freeze", "[]", "Fine-tuning: layers (names or name prefixes) whose parameters get no update and no optimizer state change; each entry must match a layer."),
+            bool("train.freezeBatchNorm", true, "Fine-tuning: frozen batch norms normalise with their running statistics and do not update them (evaluation mode); false keeps them in training mode (batch statistics, running statistics updated)."),
+            doubleMap("train.lrMultipliers", "{}", "Fine-tuning: learning-rate multipliers by layer name prefix, e.g. {conv: 0.1, fc2: 1}; the longest matching prefix wins, frozen layers stay frozen; each key must match a layer with parameters (quote names with dots)."),
             integer("train.checkpointEvery", 50, 1, BIG, "Rounds between checkpoints; one is also written at the end."),
             integer("train.keepCheckpoints", 3, 1, BIG, "Checkpoints kept; older ones are deleted."),
             choice("train.resume.data", "pinned", List.of("pinned", "latest"), "What --resume trains on: pinned reads the shard table at the version the checkpoint trained on (Delta time travel), so the run continues on exactly its rows, and refuses when that version is gone (vacuumed); latest moves the run to the table's current version, logged, starting a new epoch."),

@@ -17,7 +17,7 @@ import java.util.List;
 public record Setting(String key, Type type, String defaultValue, double min, double max, List<String> choices,
                       String description) {
 
-    public enum Type { STRING, URI, INT, LONG, DOUBLE, BOOLEAN, ENUM, DOUBLE_LIST, INT_LIST, LONG_LIST }
+    public enum Type { STRING, URI, INT, LONG, DOUBLE, BOOLEAN, ENUM, DOUBLE_LIST, INT_LIST, LONG_LIST, STRING_LIST, DOUBLE_MAP }
 
     public boolean required() { return defaultValue == null; }
 
@@ -59,6 +59,15 @@ public record Setting(String key, Type type, String defaultValue, double min, do
 
     static Setting longs(String key, String def, String description) {
         return new Setting(key, Type.LONG_LIST, def, 0, 0, List.of(), description);
+    }
+
+    static Setting strings(String key, String def, String description) {
+        return new Setting(key, Type.STRING_LIST, def, 0, 0, List.of(), description);
+    }
+
+    /** An object of names to numbers, e.g. {@code {"conv": 0.1}}: its keys are the user's, not declared settings. */
+    static Setting doubleMap(String key, String def, String description) {
+        return new Setting(key, Type.DOUBLE_MAP, def, 0, 0, List.of(), description);
     }
 
     /** The default as shown to users: "(required)" when there is none. */

@@ -3,6 +3,7 @@ package io.sparkcnn.jobs.train;
 import io.sparkcnn.model.graph.Network;
 import io.sparkcnn.model.train.NonFiniteLossException;
 import io.sparkcnn.model.train.Trainer;
+import io.sparkcnn.model.train.TrainableParams;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -30,6 +31,8 @@ public final class ParameterAveraging {
     private final Trainer driverTrainer;
     private final float[] initialOptimizerState;
     private final TrainingState initial;
+    /** Fine-tuning's frozen regions (null: everything trains): kept exactly through the averaging. */
+    private final TrainableParams trainable;
     /** Names this run's replicas and feeds in the executors' pools, so a later run evicts them. */
     private final String runId = java.util.UUID.randomUUID().toString();
 
@@ -42,9 +45,9 @@ public final class ParameterAveraging {
         this.jobPrefix = jobPrefix;
         this.stepsPerEpoch = source.stepsPerEpoch(settings.workers(), recipe.batch());
         // the driver replica never trains on data: batch 1 on the CPU keeps it small
-        ModelRecipe driverRecipe = new ModelRecipe(recipe.networkText(), recipe.trainerSettings(), 1,
-                new BackendChoice("cpu", false, 1));
+        ModelRecipe driverRecipe = recipe.with(1, new BackendChoice("cpu", false, 1));
         this.driverTrainer = driverRecipe.build(1, -1);
+        this.trainable = driverTrainer.trainable();
         this.initialOptimizerState = driverTrainer.optimizerState();
         Network net = driverTrainer.network();
         this.initial = new TrainingState(net.params().clone(), net.buffers().clone(), initialOptimizerState, 0, 0, 0, 0);
@@ -129,6 +132,7 @@ public final class ParameterAveraging {
         } else {
             opt = s.optimizerState();
         }
+        if (trainable != null) trainable.keepFrozen(s.params(), params, s.buffers(), buffers, s.optimizerState(), opt, p);
         return s.advance(params, buffers, opt, steps, stepsPerEpoch);
     }
 
@@ -150,7 +154,9 @@ public final class ParameterAveraging {
             throw new TrainingStoppedException(s.round() + 1, "training stopped in round " + (s.round() + 1)
                     + ": the averaged gradient's " + e.getMessage());
         }
-        return s.advance(net.params().clone(), buffers, driverTrainer.optimizerState(), 1, stepsPerEpoch);
+        float[] params = net.params().clone(), opt = driverTrainer.optimizerState();
+        if (trainable != null) trainable.keepFrozen(s.params(), params, s.buffers(), buffers, s.optimizerState(), opt, p);
+        return s.advance(params, buffers, opt, 1, stepsPerEpoch);
     }
 
     private RoundMetrics metrics(TrainingState s, int steps, List<WorkerStats> stats, long put, long jobNanos, long averageNanos) {

@@ -60,6 +60,22 @@ class JobConfigTest {
     }
 
     @Test
+    void layerListsAndNameToNumberMapsReadBackAndBadEntriesAreNamed() {
+        JobConfig c = load("train.freeze=[conv1, \"stage1.conv\"]", "train.lrMultipliers={fc: 0.1, \"stage1.conv\": 2}",
+                "train.lrMultipliers.head=0.5");
+        assertEquals(List.of("conv1", "stage1.conv"), c.strings("train.freeze"));
+        assertEquals(java.util.Map.of("fc", 0.1, "stage1.conv", 2.0, "head", 0.5), c.doubleMap("train.lrMultipliers"));
+        assertEquals(java.util.Map.of(), load().doubleMap("train.lrMultipliers"));
+        assertEquals(c.doubleMap("train.lrMultipliers"), JobConfig.parse(c.render(), List.of()).doubleMap("train.lrMultipliers"));
+        ConfigException nested = assertThrows(ConfigException.class, () -> load("train.lrMultipliers={stage1.conv: 0.1}"));
+        assertEquals("train.lrMultipliers", nested.key());
+        assertTrue(nested.getMessage().contains("quote a layer name that holds dots"), nested.getMessage());
+        assertEquals("train.lrMultipliers", assertThrows(ConfigException.class, () -> load("train.lrMultipliers={fc: fast}")).key());
+        assertEquals("train.freeze", assertThrows(ConfigException.class, () -> load("train.freeze=[\"\"]")).key());
+        assertEquals("train.lrMultiplier", assertThrows(ConfigException.class, () -> load("train.lrMultiplier={fc: 1}")).key());
+    }
+
+    @Test
     void valuesOutOfRangeOrOfTheWrongTypeNameTheSetting() {
         assertEquals("train.workers", assertThrows(ConfigException.class, () -> load("train.workers=0")).key());
         assertEquals("train.epochs", assertThrows(ConfigException.class, () -> load("train.epochs=many")).key());

@@ -1,7 +1,12 @@
 package io.sparkcnn.jobs.train;
 
 import io.sparkcnn.jobs.SharedSpark;
+import io.sparkcnn.model.graph.NetworkSpec;
+import io.sparkcnn.model.graph.ParameterLayout;
+import io.sparkcnn.model.train.LayerTraining;
 import io.sparkcnn.model.train.Trainer;
+import io.sparkcnn.model.train.TrainerConfig;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -126,5 +131,33 @@ class ParameterAveragingTest extends SharedSpark {
         assertEquals(2, e.round());
         assertTrue(e.getMessage().contains("round 2"), e.getMessage());
         assertTrue(e.getMessage().contains("worker 0"), e.getMessage());
+    }
+
+    @Test
+    void frozenLayersStayBitIdenticalThroughTheAveragingOfThreeWorkersInBothModes() {
+        // three workers: the mean of three equal floats is not always that float, so the driver must put them back
+        NetworkSpec spec = TinyNet.spec();
+        String frozen = spec.nodes().get(1).name(), trains = spec.nodes().get(3).name();
+        ParameterLayout layout = ParameterLayout.of(spec);
+        TrainerConfig adagrad = TrainerConfig.defaults().with("optimizer", "adagrad").with("adagradInitialAccumulator", 0.1)
+                .with("learningRate", 0.05).with("seed", 7L);
+        for (Aggregation mode : Aggregation.values()) {
+            ModelRecipe recipe = ModelRecipe.of(spec, adagrad, 4, new BackendChoice("cpu", false, 1),
+                    new LayerTraining(List.of(frozen), Map.of(), true));
+            ParameterAveraging d = new ParameterAveraging(sc, data(), recipe,
+                    new DriverSettings(3, 2, mode, true, 2, 1, 3, 7), "test");
+            TrainingState start = d.initialState(), end = runAll(d, start, new ArrayList<>());
+            int n = start.params().length;
+            for (ParameterLayout.Region r : layout.layer(frozen).params()) {
+                for (int i = r.offset(); i < r.offset() + r.length(); i++) {
+                    assertEquals(start.params()[i], end.params()[i], 0f, mode + ": frozen parameter " + i);
+                    assertEquals(start.optimizerState()[i], end.optimizerState()[i], 0f, mode + ": its optimizer state");
+                }
+            }
+            ParameterLayout.Region w = layout.layer(trains).params().get(0);
+            assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(start.params(), w.offset(), w.offset() + w.length()),
+                    java.util.Arrays.copyOfRange(end.params(), w.offset(), w.offset() + w.length())), mode + ": " + trains + " trains");
+            assertEquals(n, end.params().length);
+        }
     }
 }

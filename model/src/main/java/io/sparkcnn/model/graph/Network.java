@@ -40,6 +40,9 @@ public final class Network implements AutoCloseable {
     private final int gradBlockOffset, gradBlockLength;
     private long step;
     private long dropoutSeed;
+    /** Fine-tuning (null: every layer trains): nodes in evaluation mode, nodes whose backward is skipped, frozen PARAMS. */
+    private boolean[] evalInTraining, skipBackward;
+    private int[] frozenOffsets = new int[0], frozenLengths = new int[0];
 
     private Network(NetworkSpec spec, int batch, Backend backend, int optSlots) {
         this(spec, batch, backend, optSlots, true);
@@ -137,6 +140,15 @@ public final class Network implements AutoCloseable {
         return new Network(spec, batch, null, 0, false).layout.actSize();
     }
 
+    /** The arena layout of a spec at batch 1, planned without allocating (parameter offsets do not depend on the batch). */
+    static ArenaLayout planLayout(NetworkSpec spec) {
+        spec.shapes();
+        return new Network(spec, 1, null, 0, false).layout;
+    }
+
+    /** Where each layer's parameters and buffers lie in this network's arenas. */
+    public ParameterLayout parameterLayout() { return ParameterLayout.from(spec, layout); }
+
     /** Fills parameters from the layers' initialisers with a generator per region, so a seed fixes them all. */
     public void initParams(long seed) {
         SplittableRandom root = new SplittableRandom(seed);
@@ -192,7 +204,33 @@ public final class Network implements AutoCloseable {
 
     public void forward(boolean training) {
         long base = training ? mix(dropoutSeed, step) : 0;
-        for (int i = 0; i < runtimes.size(); i++) runtimes.get(i).forward(training, mix(base, i));
+        for (int i = 0; i < runtimes.size(); i++) {
+            runtimes.get(i).forward(training && (evalInTraining == null || !evalInTraining[i]), mix(base, i));
+        }
+    }
+
+    /**
+     * Fine-tuning: frozen batch norms normalise with their running statistics in training too,
+     * a node before which nothing trains skips its backward, and the frozen parameters' gradients
+     * are zero after {@link #backward()} (so clipping and gradient averaging ignore them).
+     */
+    public void setTrainable(io.sparkcnn.model.train.TrainableParams t) {
+        List<Node> nodes = spec.nodes();
+        boolean[] eval = new boolean[nodes.size()], skip = new boolean[nodes.size()];
+        for (int i = 0; i < nodes.size(); i++) {
+            eval[i] = t.evalBatchNorms().contains(nodes.get(i).name());
+            skip[i] = !t.needsBackward(i);
+        }
+        List<io.sparkcnn.model.train.TrainableParams.Span> frozen = t.frozenParams();
+        int[] off = new int[frozen.size()], len = new int[frozen.size()];
+        for (int i = 0; i < off.length; i++) {
+            off[i] = frozen.get(i).offset();
+            len[i] = frozen.get(i).length();
+        }
+        this.evalInTraining = eval;
+        this.skipBackward = skip;
+        this.frozenOffsets = off;
+        this.frozenLengths = len;
     }
 
     /** Zeroes parameter and activation gradients. */
@@ -279,7 +317,10 @@ public final class Network implements AutoCloseable {
     }
 
     public void backward() {
-        for (int i = runtimes.size() - 1; i >= 0; i--) runtimes.get(i).backward();
+        for (int i = runtimes.size() - 1; i >= 0; i--) {
+            if (skipBackward == null || !skipBackward[i]) runtimes.get(i).backward();
+        }
+        for (int i = 0; i < frozenOffsets.length; i++) backend.tensor().fill(Arena.GRADS, frozenOffsets[i], frozenLengths[i], 0f);
     }
 
     /** zeroGrads, forward in training mode, loss, backward; returns the loss. Counts a step. */

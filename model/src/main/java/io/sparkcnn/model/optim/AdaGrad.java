@@ -36,9 +36,9 @@ public record AdaGrad(float lrDecay, float eps, float weightDecay, float initial
     }
 
     @Override
-    public void step(Backend backend, int paramCount, float lr, long stepNumber) {
+    public void update(Backend backend, int off, int n, int paramCount, float lr, long stepNumber) {
         float clr = (float) (lr / (1.0 + (stepNumber - 1) * (double) lrDecay));
-        backend.optimizer().adagrad(0, paramCount, clr, eps, weightDecay, 0);
+        backend.optimizer().adagrad(off, n, clr, eps, weightDecay, off);
     }
 
     @Override

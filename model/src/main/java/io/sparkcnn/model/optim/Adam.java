@@ -33,12 +33,12 @@ public record Adam(float beta1, float beta2, float eps, float weightDecay, boole
     public int stateSlots() { return 2; }
 
     @Override
-    public void step(Backend backend, int paramCount, float lr, long stepNumber) {
+    public void update(Backend backend, int off, int n, int paramCount, float lr, long stepNumber) {
         if (stepNumber < 1 || stepNumber > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("Adam's step number must be in [1, 2^31), got " + stepNumber);
         }
-        backend.optimizer().adam(0, paramCount, lr, beta1, beta2, eps, weightDecay, decoupled, (int) stepNumber,
-                0, paramCount);
+        backend.optimizer().adam(off, n, lr, beta1, beta2, eps, weightDecay, decoupled, (int) stepNumber,
+                off, paramCount + off);
     }
 
     @Override

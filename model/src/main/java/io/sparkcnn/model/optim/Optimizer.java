@@ -34,7 +34,15 @@ public interface Optimizer {
      *
      * @param stepNumber 1 for the first update ever taken, counted across resumes (Adam's t)
      */
-    void step(Backend backend, int paramCount, float lr, long stepNumber);
+    default void step(Backend backend, int paramCount, float lr, long stepNumber) {
+        update(backend, 0, paramCount, paramCount, lr, stepNumber);
+    }
+
+    /**
+     * The same update on params[off, off+n) only (a parameter group of fine-tuning), with its state
+     * at the same offsets of each slot; the rest of PARAMS and OPT is not touched.
+     */
+    void update(Backend backend, int off, int n, int paramCount, float lr, long stepNumber);
 
     /**
      * The settings under the names {@link TrainerConfig} uses, "optimizer" included, so that

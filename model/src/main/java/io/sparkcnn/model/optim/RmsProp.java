@@ -29,9 +29,9 @@ public record RmsProp(float alpha, float eps, float weightDecay, float momentum)
     public int stateSlots() { return momentum > 0f ? 2 : 1; }
 
     @Override
-    public void step(Backend backend, int paramCount, float lr, long stepNumber) {
-        backend.optimizer().rmsprop(0, paramCount, lr, alpha, eps, weightDecay, momentum, 0,
-                momentum > 0f ? paramCount : -1);
+    public void update(Backend backend, int off, int n, int paramCount, float lr, long stepNumber) {
+        backend.optimizer().rmsprop(off, n, lr, alpha, eps, weightDecay, momentum, off,
+                momentum > 0f ? paramCount + off : -1);
     }
 
     @Override

@@ -33,10 +33,10 @@ public record Sgd(float momentum, float dampening, boolean nesterov, float weigh
     public int stateSlots() { return momentum > 0f ? 1 : 0; }
 
     @Override
-    public void step(Backend backend, int paramCount, float lr, long stepNumber) {
+    public void update(Backend backend, int off, int n, int paramCount, float lr, long stepNumber) {
         // torch starts the buffer as a copy of g; from a zeroed buffer that is the update with dampening 0.
         float damp = stepNumber == 1 ? 0f : dampening;
-        backend.optimizer().sgd(0, paramCount, lr, momentum, damp, nesterov, weightDecay, momentum > 0f ? 0 : -1);
+        backend.optimizer().sgd(off, n, lr, momentum, damp, nesterov, weightDecay, momentum > 0f ? off : -1);
     }
 
     @Override

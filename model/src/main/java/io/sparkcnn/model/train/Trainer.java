@@ -10,6 +10,8 @@ import io.sparkcnn.model.optim.Optimizer;
 import io.sparkcnn.model.task.MetricAccumulator;
 import io.sparkcnn.model.task.TrainingTask;
 
+import java.util.List;
+
 /**
  * Single-process training on one minibatch at a time: forward, loss, backward, optional
  * clipping, and the optimizer update at the schedule's rate. This is what each Spark
@@ -34,6 +36,10 @@ public final class Trainer {
     private float lastLr = Float.NaN;
     private float lastGradNorm = Float.NaN;
     private Evaluator evaluator;
+    /** Fine-tuning's parameter segments and their rates; null: every parameter at the base rate. */
+    private TrainableParams trainable;
+    private int[] segmentOffsets, segmentLengths;
+    private float[] segmentMultipliers;
 
     /**
      * Wraps a built network whose OPT arena has room for the optimizer's state, and starts
@@ -120,10 +126,37 @@ public final class Trainer {
             }
         }
         lastLr = (float) schedule.lr(baseLr, step);
-        optimizer.step(backend, paramCount, lastLr, step + 1);
+        if (trainable == null) {
+            optimizer.step(backend, paramCount, lastLr, step + 1);
+        } else {
+            for (int i = 0; i < segmentOffsets.length; i++) { // arrays, not the list: a step allocates nothing
+                optimizer.update(backend, segmentOffsets[i], segmentLengths[i], paramCount, lastLr * segmentMultipliers[i], step + 1);
+            }
+        }
         step++;
         network.setStep(step);
     }
+
+    /**
+     * Fine-tuning: only the trainable segments are updated, each at its multiple of the rate; frozen
+     * parameters and their optimizer state are never written (see {@link Network#setTrainable}).
+     */
+    public void setTrainable(TrainableParams t) {
+        network.setTrainable(t);
+        List<TrainableParams.Segment> segments = t.segments();
+        segmentOffsets = new int[segments.size()];
+        segmentLengths = new int[segments.size()];
+        segmentMultipliers = new float[segments.size()];
+        for (int i = 0; i < segments.size(); i++) {
+            segmentOffsets[i] = segments.get(i).offset();
+            segmentLengths[i] = segments.get(i).length();
+            segmentMultipliers[i] = segments.get(i).multiplier();
+        }
+        this.trainable = t;
+    }
+
+    /** The trainable segments (null when every parameter trains at the base rate). */
+    public TrainableParams trainable() { return trainable; }
 
     /** Scores count examples in inference mode; see {@link Evaluator}. */
     public Evaluation evaluate(float[] inputs, int inOff, float[] labels, int labelOff, int count) {

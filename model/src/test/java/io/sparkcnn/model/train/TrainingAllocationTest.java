@@ -37,6 +37,23 @@ class TrainingAllocationTest {
         }
     }
 
+    @Test
+    void aWarmFineTuningStepAllocatesNothing() {
+        // frozen layers, a frozen batch norm in evaluation mode, skipped backward, rate multipliers: still nothing
+        SmallNets.Data d = SmallNets.data(BATCH * 4, 11);
+        TrainerConfig config = TrainerConfig.fromMap(Map.of("optimizer", "sgd", "momentum", 0.9, "weightDecay", 0.01,
+                "learningRate", 0.01, "clipNorm", 1.0, "batchSize", BATCH));
+        try (CpuBackend backend = new CpuBackend(2)) {
+            Trainer t = Trainer.create(SmallNets.cnn(), backend, config);
+            new LayerTraining(java.util.List.of("conv", "bn"), Map.of("fc2", 0.5), true).applyTo(t);
+            for (int s = 0; s < 300; s++) step(t, d, s);
+            long[] ids = SteadyStateAllocation.callerAnd(backend.workerThreadIds());
+            SteadyStateAllocation.assertWarmWindowsAllocateNothing(STEPS + " fine-tuning steps", ids, () -> {
+                for (int s = 0; s < STEPS; s++) step(t, d, s);
+            });
+        }
+    }
+
     /** Where the self-check's allocations escape to, so the JIT cannot remove them. */
     private static volatile Object sink;
 
