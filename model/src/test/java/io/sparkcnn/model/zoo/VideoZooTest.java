@@ -122,13 +122,17 @@ class VideoZooTest {
         assertEquals(ModelZoo.build("r3d", 5, Shape.of(3, 8, 32, 32), new ZooOptions(4, 1, null)).paramCount(), byName.paramCount());
     }
 
-    /** The shipped demo networks are the zoo models their headers say they are. */
+    /** The full-size network files are the zoo models their headers say they are (specs only, no arenas). */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"r2plus1d_small, 16", "single_frame_small, 1"})
-    void shippedFilesEqualTheZooModel(String file, int frames) {
-        NetworkSpec read = NetworkConfig.read(java.nio.file.Path.of("../conf/networks/" + file + ".conf"));
-        NetworkSpec built = ModelZoo.build("r2plus1d", 8, Shape.of(3, frames, 32, 32), new ZooOptions(8, 1, null));
-        assertEquals(file, read.name());
+    @CsvSource({"c3d, 79634576", "r3d_18, 33371472", "r2plus1d_18, 31505325"})
+    void fullSizeFilesEqualTheZooModel(String name, long params) {
+        NetworkSpec read = NetworkConfig.read(java.nio.file.Path.of("../conf/networks/" + name + ".conf"));
+        NetworkSpec built = ModelZoo.build(name, 400, Shape.of(3, 16, 112, 112));
+        assertSameNetwork(built, read);
+        assertEquals(params, read.paramCount());
+    }
+
+    private static void assertSameNetwork(NetworkSpec built, NetworkSpec read) {
         assertEquals(built.nodes().size(), read.nodes().size());
         for (int i = 0; i < built.nodes().size(); i++) {
             Node e = built.nodes().get(i), a = read.nodes().get(i);
@@ -138,6 +142,16 @@ class VideoZooTest {
         }
         assertEquals(built.loss().toConfig(), read.loss().toConfig());
         assertEquals(built.shapes().values().stream().toList(), read.shapes().values().stream().toList());
+    }
+
+    /** The shipped demo networks are the zoo models their headers say they are. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"r2plus1d_small, 16", "single_frame_small, 1"})
+    void shippedFilesEqualTheZooModel(String file, int frames) {
+        NetworkSpec read = NetworkConfig.read(java.nio.file.Path.of("../conf/networks/" + file + ".conf"));
+        NetworkSpec built = ModelZoo.build("r2plus1d", 8, Shape.of(3, frames, 32, 32), new ZooOptions(8, 1, null));
+        assertEquals(file, read.name());
+        assertSameNetwork(built, read);
         assertEquals(196_945L, read.paramCount(), "the same parameters with 16 frames or one");
     }
 }
