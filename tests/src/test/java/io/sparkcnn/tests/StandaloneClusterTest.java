@@ -207,7 +207,7 @@ class StandaloneClusterTest extends SharedSpark {
     private List<String> segmentationSettings(String run, String name) {
         return List.of("run.dir=" + tmp.resolve(run).toUri(), "run.name=" + name, "data.path=" + segShards,
                 "model.file=" + segNetwork, "model.input=[3, 16, 16]", "model.classes=3", "train.workers=2",
-                "train.batchSizePerWorker=8", "train.aggregation=gradients", "train.epochs=3", "train.checkpointEvery=4",
+                "train.batchSizePerWorker=8", "train.aggregation=gradients", "train.epochs=2", "train.checkpointEvery=4",
                 "trainer.learningRate=0.1", "trainer.momentum=0.9", "backend.kind=cpu", "backend.threads=1",
                 "data.shuffleBlockRows=16", "augment.horizontalFlip=true", "augment.segmentationScaleMin=0.8",
                 "augment.segmentationScaleMax=1.25", "train.evaluateAtEnd=false", "train.progress=off");
@@ -229,7 +229,7 @@ class StandaloneClusterTest extends SharedSpark {
         return List.of("run.dir=" + tmp.resolve(run).toUri(), "run.name=" + name, "data.path=" + videoShards,
                 "model.file=" + videoNetwork, "model.input=[3, 3, 12, 12]", "model.classes=" + TinyVideoShards.CLASSES,
                 "train.workers=2", "train.batchSizePerWorker=6", "train.aggregation=parameters", "train.averagingFrequency=2",
-                "train.averageOptimizerState=true", "train.epochs=4", "train.checkpointEvery=3", "trainer.learningRate=0.2",
+                "train.averageOptimizerState=true", "train.epochs=3", "train.checkpointEvery=3", "trainer.learningRate=0.2",
                 "trainer.momentum=0.9", "backend.kind=cpu", "backend.threads=1", "data.shuffleBlockRows=12",
                 "augment.frameStride=2", "augment.horizontalFlip=true", "eval.clipsPerVideo=2", "eval.batchSize=8",
                 "train.evaluateAtEnd=true", "train.progress=off");
@@ -308,9 +308,9 @@ class StandaloneClusterTest extends SharedSpark {
                 "seg-whole", submitArgs(segmentationSettings("seg-whole", "seg-whole"), "train"),
                 "det-whole", submitArgs(detectionSettings("det-whole", "det-whole"), "train"),
                 "video-whole", submitArgs(videoSettings("video-whole", "video-whole"), "train"))));
-        // segmentation: 96 rows / (2 x 8) = 6 steps per epoch, 18 in all; the first submit stops after 7.
+        // segmentation: 96 rows / (2 x 8) = 6 steps per epoch, 12 in all; the first submit stops after 7.
         // detection: 64 rows / (2 x 8) = 4 minibatches per epoch, k = 2: 2 rounds per epoch, 10 in all; it stops after 3.
-        // video: 48 clips / (2 x 6) = 4 minibatches per epoch, k = 2: 2 rounds per epoch, 8 in all; it stops after 3.
+        // video: 48 clips / (2 x 6) = 4 minibatches per epoch, k = 2: 2 rounds per epoch, 6 in all; it stops after 3.
         apps.putAll(concurrently(Map.of(
                 "seg-first", submitArgs(with(segmentationSettings("seg-parts", "seg-first"), "train.maxRounds=7"), "train"),
                 "det-first", submitArgs(with(detectionSettings("det-parts", "det-first"), "train.maxRounds=3"), "train"),
@@ -326,10 +326,10 @@ class StandaloneClusterTest extends SharedSpark {
             checks.add(() -> assertOneExecutorPerWorker(app.getKey(), app.getValue()));
         }
         checks.addAll(List.of(
-                () -> assertEquals(18, roundsOnTwoExecutors(tmp.resolve("seg-whole/metrics/rounds-000000000001.jsonl"))),
+                () -> assertEquals(12, roundsOnTwoExecutors(tmp.resolve("seg-whole/metrics/rounds-000000000001.jsonl"))),
                 () -> assertEquals(7, roundsOnTwoExecutors(tmp.resolve("seg-parts/metrics/rounds-000000000001.jsonl"))),
-                () -> assertEquals(11, roundsOnTwoExecutors(tmp.resolve("seg-parts/metrics/rounds-000000000008.jsonl")),
-                        "the resumed segmentation submit ran rounds 8 to 18"),
+                () -> assertEquals(5, roundsOnTwoExecutors(tmp.resolve("seg-parts/metrics/rounds-000000000008.jsonl")),
+                        "the resumed segmentation submit ran rounds 8 to 12"),
                 () -> assertArrayEquals(finalParams("seg-whole"), finalParams("seg-parts"), "segmentation"),
                 () -> assertEquals(10, roundsOnTwoExecutors(tmp.resolve("det-whole/metrics/rounds-000000000001.jsonl"))),
                 () -> assertEquals(3, roundsOnTwoExecutors(tmp.resolve("det-parts/metrics/rounds-000000000001.jsonl"))),
@@ -341,10 +341,10 @@ class StandaloneClusterTest extends SharedSpark {
                     assertEquals(whole, evaluation("det-parts"), "the COCO evaluation after the last round");
                     assertTrue(whole.get("coco").get("AP50").asDouble() > 0, "the detector finds some squares: " + whole);
                 },
-                () -> assertEquals(8, roundsOnTwoExecutors(tmp.resolve("video-whole/metrics/rounds-000000000001.jsonl"))),
+                () -> assertEquals(6, roundsOnTwoExecutors(tmp.resolve("video-whole/metrics/rounds-000000000001.jsonl"))),
                 () -> assertEquals(3, roundsOnTwoExecutors(tmp.resolve("video-parts/metrics/rounds-000000000001.jsonl"))),
-                () -> assertEquals(5, roundsOnTwoExecutors(tmp.resolve("video-parts/metrics/rounds-000000000004.jsonl")),
-                        "the resumed video submit ran rounds 4 to 8"),
+                () -> assertEquals(3, roundsOnTwoExecutors(tmp.resolve("video-parts/metrics/rounds-000000000004.jsonl")),
+                        "the resumed video submit ran rounds 4 to 6"),
                 () -> assertArrayEquals(finalParams("video-whole"), finalParams("video-parts"), "video"),
                 () -> {
                     JsonNode whole = evaluation("video-whole");
