@@ -15,16 +15,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/prep as an operator installs it: every dataset kind has an env example, a crontab line and a systemd
  * timer instance, and the command its crontab line runs (prep-incremental.sh with the example's settings,
- * paths pointed at a tiny dataset, local master) shards that dataset from the jars of deploy/build-dist.sh.
- * Kinetics proves the dist ships FFmpeg with its natives: the job runs with an empty JavaCPP cache.
+ * paths pointed at a tiny dataset, local master) shards that dataset.
+ * <p>
+ * Every kind's crontab command runs through the real script. Two kinds go all the way through spark-submit
+ * from the jars of deploy/build-dist.sh: imagenet, and kinetics, which proves the dist ships FFmpeg with its
+ * natives (the job runs with an empty JavaCPP cache). The other kinds' launches (~30 s of JVM and Spark
+ * start-up each, the same jars) are recorded instead: the script's spark-submit is a stub that writes down
+ * its arguments, and the application arguments it was given run in this JVM's session through PrepCli, as
+ * spark-submit would have run them.
  */
-class ScheduledPrepTest {
+class ScheduledPrepTest extends SparkTestBase {
+    /** The kinds launched through spark-submit for real. */
+    private static final Set<String> SUBMITTED = Set.of("imagenet", "kinetics");
+
     @TempDir
     Path tmp;
 
@@ -65,11 +75,32 @@ class ScheduledPrepTest {
                     .replace(envName, env.toString())
                     .replace("/var/log/sparkcnn/", tmp + "/");
             Path home = Files.createDirectories(tmp.resolve("home-" + kind));
-            Dist.Run r = Dist.bash(command, Dist.env(dist, home), tmp.resolve("run-" + kind + ".out"), 900);
-            String log = Files.exists(tmp.resolve("prep-" + kind + ".log"))
-                    ? Files.readString(tmp.resolve("prep-" + kind + ".log"), StandardCharsets.UTF_8) : r.output();
-            if (r.exit() != 0 || !log.contains("run 1 committed")) {
+            Map<String, String> processEnv = new LinkedHashMap<>(Dist.env(dist, home));
+            Path recorded = tmp.resolve("submit-" + kind + ".args");
+            if (!SUBMITTED.contains(kind)) {
+                processEnv.put("SPARK_SUBMIT", recordingSubmit(recorded).toString());
+            }
+            Dist.Run r = Dist.bash(command, processEnv, tmp.resolve("run-" + kind + ".out"), 900);
+            Path logFile = tmp.resolve("prep-" + kind + ".log");
+            String log = Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : r.output();
+            if (r.exit() != 0) {
                 failures.put(kind, "exit " + r.exit() + ":\n" + tail(log));
+                continue;
+            }
+            if (!SUBMITTED.contains(kind)) {
+                List<String> args = List.of(Files.readString(recorded, StandardCharsets.UTF_8).split("\0"));
+                String submitted = checkSubmitted(kind, args);
+                if (submitted != null) {
+                    failures.put(kind, submitted + ": " + args);
+                    continue;
+                }
+                int exit = PrepCli.run(applicationArgs(args).toArray(String[]::new));
+                if (exit != 0) {
+                    failures.put(kind, "PrepCli " + applicationArgs(args) + " exited " + exit);
+                    continue;
+                }
+            } else if (!log.contains("run 1 committed")) {
+                failures.put(kind, "no \"run 1 committed\" in its log:\n" + tail(log));
                 continue;
             }
             try (InputStream m = Files.newInputStream(out.resolve(Manifest.FILE_NAME))) {
@@ -82,6 +113,45 @@ class ScheduledPrepTest {
             }
         }
         assertTrue(failures.isEmpty(), "scheduled runs that failed: " + failures);
+    }
+
+    /** A spark-submit that records its arguments (NUL-separated) and succeeds. */
+    private Path recordingSubmit(Path recorded) throws IOException {
+        Path stub = tmp.resolve("record-submit-" + recorded.getFileName() + ".sh");
+        Files.writeString(stub, "#!/usr/bin/env bash\nprintf '%s\\0' \"$@\" > '" + recorded + "'\n");
+        stub.toFile().setExecutable(true);
+        return stub;
+    }
+
+    /** Null when the script asked spark-submit for what this kind needs, else what was wrong. */
+    private static String checkSubmitted(String kind, List<String> args) {
+        int cls = args.indexOf("--class");
+        if (cls < 0 || !"io.sparkcnn.dataprep.PrepCli".equals(args.get(cls + 1))) {
+            return "not submitted with --class io.sparkcnn.dataprep.PrepCli";
+        }
+        int master = args.indexOf("--master");
+        if (master < 0 || !"local[2]".equals(args.get(master + 1))) {
+            return "not submitted to the env file's SPARK_MASTER local[2]";
+        }
+        int jars = args.indexOf("--jars");
+        if (jars < 0 || !args.get(jars + 1).contains("/delta-spark_")) {
+            return "the dist's Delta Lake jar is not in --jars";
+        }
+        List<String> app = applicationArgs(args);
+        if (app.size() < 3 || !app.get(0).equals(kind)) {
+            return "application arguments do not start with the kind " + kind;
+        }
+        return null;
+    }
+
+    /** What follows the application jar: KIND INPUT OUTPUT and the env file's PREP_OPTIONS. */
+    private static List<String> applicationArgs(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).matches(".*/app/sparkcnn-data-prep-[^/,]*\\.jar")) {
+                return args.subList(i + 1, args.size());
+            }
+        }
+        throw new AssertionError("no data-prep application jar in " + args);
     }
 
     private static String tail(String log) {
