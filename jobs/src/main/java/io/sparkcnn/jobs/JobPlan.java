@@ -245,11 +245,9 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         }
     }
 
-    // the engine's message starts with the name of what it refuses: freeze, lrMultipliers or freezeBatchNorm
+    // the engine's message starts with the name of what it refuses: freeze or lrMultipliers
     private static String fineTuningSetting(IllegalArgumentException e) {
-        String m = String.valueOf(e.getMessage());
-        return m.startsWith("lrMultipliers") ? "train.lrMultipliers" : m.startsWith("freezeBatchNorm") ? "train.freezeBatchNorm"
-                : "train.freeze";
+        return String.valueOf(e.getMessage()).startsWith("lrMultipliers") ? "train.lrMultipliers" : "train.freeze";
     }
 
     /** train.freeze and train.lrMultipliers must name layers of this network; train.initFrom must be a checkpoint. */

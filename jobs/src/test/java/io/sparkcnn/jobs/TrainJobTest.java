@@ -191,8 +191,6 @@ class TrainJobTest extends SharedSpark {
         assertEquals("train.freeze", refused.apply(new String[] {"train.freeze=[backbone]"}));
         assertEquals("train.lrMultipliers", refused.apply(new String[] {"train.lrMultipliers={fc: 0.1}"}));
         assertEquals("train.initSkip", refused.apply(new String[] {"train.initSkip=[fc]"}));
-        // bn1 frozen in evaluation mode while conv1 before it trains
-        assertEquals("train.freezeBatchNorm", refused.apply(new String[] {"train.freeze=[bn1]"}));
         assertTrue(!Files.exists(tmp.resolve("ft-bad")));
     }
 }

@@ -15,4 +15,12 @@ public interface BatchNormOp {
 
     /** dx (ACTS) +=, dgamma, dbeta (GRADS) += the batch-statistics gradients. */
     void backward(int x, int dy, int gamma, int saveMean, int saveInvStd, int dx, int dgamma, int dbeta);
+
+    /**
+     * The gradients of {@link #forwardEval}, where the running statistics (BUFFERS) are constants:
+     * dx (ACTS) += dy * gamma / sqrt(runVar + eps); dgamma += sum dy * xhat, dbeta += sum dy (GRADS).
+     * A frozen batch norm in evaluation mode with trainable layers before it needs this (fine-tuning),
+     * and so does any gradient of an evaluation-mode network (Grad-CAM). dx < 0: no input gradient.
+     */
+    void backwardEval(int x, int dy, int gamma, int runMean, int runVar, int dx, int dgamma, int dbeta);
 }

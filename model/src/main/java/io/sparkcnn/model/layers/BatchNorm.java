@@ -52,7 +52,7 @@ public record BatchNorm(float eps, float momentum) implements LayerSpec {
         int runVar = plan.buffers(c, 1f);
         int saveMean = plan.cache(c);
         int saveInvStd = plan.cache(c);
-        return new Runtime(plan.name(), plan.batch(), c, in.spatialSize(), plan.input(0), plan.inputGrad(0), plan.output(),
+        return new Runtime(plan.batch(), c, in.spatialSize(), plan.input(0), plan.inputGrad(0), plan.output(),
                 plan.outputGrad(), gamma, beta, runMean, runVar, saveMean, saveInvStd);
     }
 
@@ -65,14 +65,12 @@ public record BatchNorm(float eps, float momentum) implements LayerSpec {
     }
 
     private final class Runtime implements LayerRuntime {
-        private final String name;
         private final int n, c, s, x, dx, y, dy, gamma, beta, runMean, runVar, saveMean, saveInvStd;
         private BatchNormOp op;
         private boolean lastForwardTrained;
 
-        Runtime(String name, int n, int c, int s, int x, int dx, int y, int dy, int gamma, int beta, int runMean, int runVar,
+        Runtime(int n, int c, int s, int x, int dx, int y, int dy, int gamma, int beta, int runMean, int runVar,
                 int saveMean, int saveInvStd) {
-            this.name = name;
             this.n = n;
             this.c = c;
             this.s = s;
@@ -100,11 +98,9 @@ public record BatchNorm(float eps, float momentum) implements LayerSpec {
 
         @Override
         public void backward() {
-            // the backend's gradient is that of the batch statistics; an evaluation forward used the running ones
-            if (!lastForwardTrained) {
-                throw new IllegalStateException("batch norm '" + name + "': backward needs a training-mode forward first");
-            }
-            op.backward(x, dy, gamma, saveMean, saveInvStd, dx, gamma, beta);
+            // the gradient of the forward that ran: batch statistics, or running ones held constant
+            if (lastForwardTrained) op.backward(x, dy, gamma, saveMean, saveInvStd, dx, gamma, beta);
+            else op.backwardEval(x, dy, gamma, runMean, runVar, dx, gamma, beta);
         }
     }
 }

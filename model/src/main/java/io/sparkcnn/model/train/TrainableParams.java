@@ -52,11 +52,6 @@ public final class TrainableParams {
             for (String in : n.inputs()) trains |= needs.getOrDefault(in, false);
             needs.put(n.name(), trains);
             needsBackward[i] = trains;
-            if (trains && evalBatchNorm.contains(n.name())) {
-                throw new IllegalArgumentException("freezeBatchNorm: batch norm '" + n.name() + "' is frozen in evaluation mode,"
-                        + " but layers before it train, and its evaluation-mode backward is not implemented; freeze every layer"
-                        + " before it too, or keep frozen batch norms in training mode (freezeBatchNorm = false)");
-            }
         }
     }
 

@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Evaluation: batch norm uses its running statistics, dropout is the identity, both are deterministic. */
 class EvaluationModeTest {
@@ -44,8 +42,7 @@ class EvaluationModeTest {
             net.forward(false);
             net.readOutput(again);
             assertArrayEquals(out, again, "evaluation is deterministic");
-            IllegalStateException e = assertThrows(IllegalStateException.class, net::backward);
-            assertTrue(e.getMessage().contains("batch norm 'bn'"), e.getMessage());
+            // the gradient of an evaluation forward: CpuBatchNormOpTest, FineTuningTest
         }
     }
 

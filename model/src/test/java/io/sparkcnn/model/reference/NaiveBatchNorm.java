@@ -89,4 +89,22 @@ public final class NaiveBatchNorm {
         }
         return new Grads(dx, dgamma, dbeta);
     }
+
+    /** The gradient of {@link #forwardEval}: the running statistics are constants, dx = dy gamma / sigma. */
+    public static Grads backwardEval(int n, int c, int s, double[] x, double[] dy, double[] gamma,
+                                     double[] runMean, double[] runVar, double eps) {
+        double[] dx = new double[x.length], dgamma = new double[c], dbeta = new double[c];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                double sigma = Math.sqrt(runVar[ch] + eps);
+                for (int j = 0; j < s; j++) {
+                    int k = (i * c + ch) * s + j;
+                    dx[k] = dy[k] * gamma[ch] / sigma;
+                    dgamma[ch] += dy[k] * (x[k] - runMean[ch]) / sigma;
+                    dbeta[ch] += dy[k];
+                }
+            }
+        }
+        return new Grads(dx, dgamma, dbeta);
+    }
 }

@@ -22,6 +22,7 @@ final class CpuBatchNormOp implements BatchNormOp {
     private final RangeTask trainTask = this::trainChannels;
     private final RangeTask evalTask = this::evalChannels;
     private final RangeTask backwardTask = this::backwardChannels;
+    private final RangeTask backwardEvalTask = this::backwardEvalChannels;
 
     CpuBatchNormOp(CpuContext ctx, int batch, int channels, int spatial, float eps, float momentum) {
         if (batch <= 0 || channels <= 0 || spatial <= 0) {
@@ -75,6 +76,19 @@ final class CpuBatchNormOp implements BatchNormOp {
         this.dgamma = dgamma;
         this.dbeta = dbeta;
         ctx.parallelFor(c, grain, backwardTask);
+    }
+
+    @Override
+    public void backwardEval(int x, int dy, int gamma, int runMean, int runVar, int dx, int dgamma, int dbeta) {
+        this.x = x;
+        this.dy = dy;
+        this.gamma = gamma;
+        this.runMean = runMean;
+        this.runVar = runVar;
+        this.dx = dx;
+        this.dgamma = dgamma;
+        this.dbeta = dbeta;
+        ctx.parallelFor(c, grain, backwardEvalTask);
     }
 
     // x (N,C,S) -> y (N,C,S), saveMean/saveInvStd (C), running stats (C) updated
@@ -143,6 +157,38 @@ final class CpuBatchNormOp implements BatchNormOp {
             int xi = x + ch * s + i * stride;
             int yi = y + ch * s + i * stride;
             for (int j = 0; j < s; j++) a[yi + j] = a[xi + j] * scale + offset;
+        }
+    }
+
+    // x, dy (N,C,S) -> dx (N,C,S) +=, dgamma, dbeta (C) +=, with the running statistics as constants
+    private void backwardEvalChannels(int from, int to) {
+        float[] a = ctx.array(Arena.ACTS);
+        float[] p = ctx.array(Arena.PARAMS);
+        float[] gr = ctx.array(Arena.GRADS);
+        float[] buf = ctx.array(Arena.BUFFERS);
+        int stride = c * s;
+        for (int ch = from; ch < to; ch++) {
+            float mean = buf[runMean + ch];
+            float invStd = (float) (1.0 / Math.sqrt((double) buf[runVar + ch] + eps));
+            float k = p[gamma + ch] * invStd;
+            double sumDy = 0, sumDyCentred = 0;
+            for (int i = 0; i < n; i++) {
+                int xi = x + ch * s + i * stride;
+                int di = dy + ch * s + i * stride;
+                float g = 0f, cen = 0f;
+                for (int j = 0; j < s; j++) {
+                    float e = a[di + j];
+                    g += e;
+                    cen += e * (a[xi + j] - mean);
+                }
+                sumDy += g;
+                sumDyCentred += cen;
+                if (dx < 0) continue;
+                int oi = dx + ch * s + i * stride;
+                for (int j = 0; j < s; j++) a[oi + j] += k * a[di + j];
+            }
+            gr[dgamma + ch] += (float) (sumDyCentred * invStd);
+            gr[dbeta + ch] += (float) sumDy;
         }
     }
 

@@ -904,13 +904,22 @@ final class DeviceProgram extends Kernel {
     /**
      * One work-group per channel: sum dy and sum dy*xhat of x (o0), dy (o1), mean (o2), invStd (o3);
      * adds them into dbeta (grads o5) and dgamma (grads o4) and keeps them in scratch for the dx pass.
+     * Training (i3 = 0): mean, invStd saved in ACTS. Evaluation (i3 = 1): running mean and variance in
+     * BUFFERS at o2, o3 and invStd = 1/sqrt(var + f0).
      */
     private void bnBackwardSums() {
         int c = getGroupId(0);
         int lid = getLocalId(0);
         int ls = getLocalSize(0);
         int m = i0 * i2;
-        float mean = acts[o2 + c], inv = acts[o3 + c];
+        float mean = 0f, inv = 0f;
+        if (i3 == 0) {
+            mean = acts[o2 + c];
+            inv = acts[o3 + c];
+        } else {
+            mean = buffers[o2 + c];
+            inv = 1f / sqrt(buffers[o3 + c] + f0);
+        }
         float sdy = 0f, sdyx = 0f;
         for (int j = lid; j < m; j += ls) {
             int b = j / i2;
@@ -929,16 +938,23 @@ final class DeviceProgram extends Kernel {
         }
     }
 
-    /** dx (o6) += gamma (params o7) * invStd / M * (M dy - sum dy - xhat sum dy*xhat); n = N*C*S. */
+    /**
+     * dx (o6) += gamma (params o7) * invStd / M * (M dy - sum dy - xhat sum dy*xhat); n = N*C*S.
+     * Evaluation (i3 = 1, running variance in BUFFERS at o3): dx += gamma * invStd * dy.
+     */
     private void bnBackwardDx() {
         for (int i = getGlobalId(0); i < n; i += getGlobalSize(0)) {
             int c = (i / i2) % i1;
-            float m = (float) (i0 * i2);
-            float inv = acts[o3 + c];
-            float xhat = (acts[o0 + i] - acts[o2 + c]) * inv;
-            float g = params[o7 + c] * inv / m;
-            float d = m * acts[o1 + i] - scratch[BN_SUMS + 2 * c] - xhat * scratch[BN_SUMS + 2 * c + 1];
-            acts[o6 + i] = acts[o6 + i] + g * d;
+            if (i3 == 1) {
+                acts[o6 + i] = acts[o6 + i] + params[o7 + c] / sqrt(buffers[o3 + c] + f0) * acts[o1 + i];
+            } else {
+                float m = (float) (i0 * i2);
+                float inv = acts[o3 + c];
+                float xhat = (acts[o0 + i] - acts[o2 + c]) * inv;
+                float g = params[o7 + c] * inv / m;
+                float d = m * acts[o1 + i] - scratch[BN_SUMS + 2 * c] - xhat * scratch[BN_SUMS + 2 * c + 1];
+                acts[o6 + i] = acts[o6 + i] + g * d;
+            }
         }
     }
 

@@ -59,9 +59,22 @@ final class OpenClBatchNormOp implements BatchNormOp {
     @Override
     public void backward(int x, int dy, int gamma, int saveMean, int saveInvStd, int dx, int dgamma, int dbeta) {
         sizes();
+        p.i3 = 0;
         p.o0 = x; p.o1 = dy; p.o2 = saveMean; p.o3 = saveInvStd; p.o4 = dgamma; p.o5 = dbeta;
         host.launch(OP_BN_BACKWARD_SUMS, channelRange, "batch norm backward sums");
         p.o6 = dx; p.o7 = gamma;
         host.launch(OP_BN_BACKWARD_DX, elementRange, "batch norm backward dx");
+    }
+
+    // dy (N,C,S) -> dx (N,C,S) +=, dgamma, dbeta (C) +=; running statistics in BUFFERS are constants
+    @Override
+    public void backwardEval(int x, int dy, int gamma, int runMean, int runVar, int dx, int dgamma, int dbeta) {
+        sizes();
+        p.i3 = 1;
+        p.o0 = x; p.o1 = dy; p.o2 = runMean; p.o3 = runVar; p.o4 = dgamma; p.o5 = dbeta;
+        host.launch(OP_BN_BACKWARD_SUMS, channelRange, "batch norm eval backward sums");
+        if (dx < 0) return;
+        p.o6 = dx; p.o7 = gamma;
+        host.launch(OP_BN_BACKWARD_DX, elementRange, "batch norm eval backward dx");
     }
 }

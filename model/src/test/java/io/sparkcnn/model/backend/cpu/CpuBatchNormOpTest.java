@@ -40,6 +40,29 @@ class CpuBatchNormOpTest {
     }
 
     @Test
+    void referenceEvalGradientsMatchFiniteDifferences() {
+        SplittableRandom rng = new SplittableRandom(4);
+        for (int[] sh : SHAPES) {
+            int n = sh[0], c = sh[1], s = sh[2];
+            double[] x = CpuFixture.random(rng, n * c * s, -2, 2);
+            double[] gamma = CpuFixture.random(rng, c, 0.5, 1.5), beta = CpuFixture.random(rng, c, -1, 1);
+            double[] rm = CpuFixture.random(rng, c, -1, 1), rv = CpuFixture.random(rng, c, 0.5, 2);
+            double[] proj = CpuFixture.random(rng, x.length, -1, 1);
+            NaiveBatchNorm.Grads g = NaiveBatchNorm.backwardEval(n, c, s, x, proj, gamma, rm, rv, EPS);
+            double[] dx = FiniteDifference.gradient(x, 1e-5,
+                    v -> FiniteDifference.dot(proj, NaiveBatchNorm.forwardEval(n, c, s, v, gamma, beta, rm, rv, EPS)));
+            double[] dgamma = FiniteDifference.gradient(gamma, 1e-5,
+                    v -> FiniteDifference.dot(proj, NaiveBatchNorm.forwardEval(n, c, s, x, v, beta, rm, rv, EPS)));
+            double[] dbeta = FiniteDifference.gradient(beta, 1e-5,
+                    v -> FiniteDifference.dot(proj, NaiveBatchNorm.forwardEval(n, c, s, x, gamma, v, rm, rv, EPS)));
+            String shape = "(N,C,S)=" + java.util.Arrays.toString(sh);
+            assertTrue(FiniteDifference.maxRelativeError(g.dx(), dx) < 1e-6, () -> "dx " + shape);
+            assertTrue(FiniteDifference.maxRelativeError(g.dgamma(), dgamma) < 1e-6, () -> "dgamma " + shape);
+            assertTrue(FiniteDifference.maxRelativeError(g.dbeta(), dbeta) < 1e-6, () -> "dbeta " + shape);
+        }
+    }
+
+    @Test
     void matchesHandComputedPyTorchValues() {
         // x = [1,2,3,4] in one channel: mean 2.5, biased var 1.25, unbiased 5/3; momentum 0.1 from (0, 1)
         try (CpuFixture f = new CpuFixture(2, 256)) {
@@ -103,6 +126,16 @@ class CpuBatchNormOpTest {
                     double[] eval = NaiveBatchNorm.forwardEval(n, c, s, x, gamma, beta,
                             CpuFixture.rounded(rmRef), CpuFixture.rounded(rvRef), EPS);
                     assertClose(eval, f.get(Arena.ACTS, yo, x.length), 2e-5, "eval y " + what);
+
+                    // evaluation-mode backward, accumulating onto what the training backward left
+                    double[] dxBefore = f.get(Arena.ACTS, dxo, x.length), dgBefore = f.get(Arena.GRADS, go, c);
+                    double[] dbBefore = f.get(Arena.GRADS, bo, c);
+                    op.backwardEval(xo, dyo, go, rm, rv, dxo, go, bo);
+                    NaiveBatchNorm.Grads ge = NaiveBatchNorm.backwardEval(n, c, s, x, dy, gamma,
+                            CpuFixture.rounded(rmRef), CpuFixture.rounded(rvRef), EPS);
+                    assertClose(plus(ge.dx(), dxBefore), f.get(Arena.ACTS, dxo, x.length), 1e-4, "eval dx " + what);
+                    assertClose(plus(ge.dgamma(), dgBefore), f.get(Arena.GRADS, go, c), 1e-4, "eval dgamma " + what);
+                    assertClose(plus(ge.dbeta(), dbBefore), f.get(Arena.GRADS, bo, c), 1e-4, "eval dbeta " + what);
                 }
             }
         }

@@ -106,14 +106,20 @@ class OpenClLayerOpsTest {
             int dy = f.random(Arena.ACTS, count, rng, -1, 1);
             int dx = f.random(Arena.ACTS, count, rng, -1, 1);
             int dgamma = f.random(Arena.GRADS, c, rng, -1, 1), dbeta = f.random(Arena.GRADS, c, rng, -1, 1);
+            int dxEval = f.random(Arena.ACTS, count, rng, -1, 1);
+            int dgEval = f.random(Arena.GRADS, c, rng, -1, 1), dbEval = f.random(Arena.GRADS, c, rng, -1, 1);
             f.run(be -> {
                 var op = be.batchNorm(n, c, sp, 1e-5f, 0.1f);
                 op.forwardEval(x, gamma, beta, runMean, runVar, yEval);
+                op.backwardEval(x, dy, gamma, runMean, runVar, dxEval, dgEval, dbEval);
                 op.forwardTrain(x, gamma, beta, runMean, runVar, y, mean, inv);
                 op.backward(x, dy, gamma, mean, inv, dx, dgamma, dbeta);
             });
             String what = "batch norm (" + n + "," + c + "," + sp + ")";
             f.compare(what + " eval", Arena.ACTS, yEval, count);
+            f.compare(what + " eval dx", Arena.ACTS, dxEval, count);
+            f.compare(what + " eval dgamma", Arena.GRADS, dgEval, c);
+            f.compare(what + " eval dbeta", Arena.GRADS, dbEval, c);
             f.compare(what + " train", Arena.ACTS, y, count);
             f.compare(what + " saved mean", Arena.ACTS, mean, c);
             f.compare(what + " saved 1/std", Arena.ACTS, inv, c);
