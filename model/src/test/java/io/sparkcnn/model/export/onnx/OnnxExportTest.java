@@ -53,6 +53,7 @@ class OnnxExportTest {
             "deeplab; 4; 3 32 32; 4; 2",
             "fcn8s; 4; 3 32 32; 4; 1",
             "r2plus1d; 5; 3 4 16 16; 4; 1",
+            "ssd; 3; 3 48 48; 8; 3",
     })
     void zooNetworksGiveTheEnginesOutputsInOnnxRuntime(String name, int classes, String input, int width, int depth)
             throws OrtException {
