@@ -10,6 +10,7 @@ import io.sparkcnn.model.export.onnx.proto.Onnx.ModelProto;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,11 +24,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * A trained checkpoint as a file another runtime runs. One process, no Spark session: the
- * checkpoint and the output are read and written through Hadoop's file systems, so both may
- * be HDFS, S3, ... URIs. Nothing is written when the network cannot be exported.
+ * A trained checkpoint as a file another runtime runs. One process, no Spark session (a SparkConf
+ * only, for spark-submit's spark.hadoop.* settings): the checkpoint and the output are read and
+ * written through Hadoop's file systems, so both may be HDFS, S3, ... URIs. Nothing is written
+ * when the network cannot be exported.
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export",
         description = "Writes a checkpoint as an ONNX model (opset " + OnnxExport.OPSET + ", dynamic batch axis) with the input"
                 + " normalisation and class names in its metadata (docs/export.md). Runs without Spark.")
 final class ExportCommand implements Callable<Integer> {
@@ -43,13 +45,16 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The .onnx file to write (a path or any Hadoop URI); replaced if it exists.")
     String out;
 
+    @Option(names = "--help", usageHelp = true, description = "Show this help.")
+    boolean help;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        Configuration hadoop = new Configuration();
+        Configuration hadoop = JobCommand.hadoopConf(new SparkConf()); // spark-submit's spark.hadoop.* settings, as the jobs
         try {
             CheckpointStore.Loaded loaded = CheckpointLocator.load(checkpoint, hadoop);
             Checkpoint c = loaded.checkpoint();

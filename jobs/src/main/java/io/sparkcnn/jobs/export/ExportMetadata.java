@@ -47,7 +47,7 @@ public final class ExportMetadata {
         boolean gray = spec.input().channels() == 1;
         if (!mean.isEmpty() && !std.isEmpty()) {
             m.put("input_normalisation", "input[c] = (pixel[c] / 255 - input_mean[c]) / input_std[c], channels "
-                    + (gray ? "gray = 0.299 R + 0.587 G + 0.114 B" : "R, G, B") + ", layout NC" + (spec.input().rank() == 4 ? "THW" : "HW"));
+                    + (gray ? "gray = 0.299 R + 0.587 G + 0.114 B" : "R, G, B") + ", layout " + layout(spec.input().rank()));
             m.put("input_mean", json(perChannel(mean, spec.input().channels())));
             m.put("input_std", json(perChannel(std, spec.input().channels())));
         } else {
@@ -62,6 +62,11 @@ public final class ExportMetadata {
             else warn.accept("the manifest at " + dataPath + " does not name every class: no class_names in the metadata");
         }
         return m;
+    }
+
+    /** The input's axes after the batch axis N: a signal, an image or a clip. */
+    private static String layout(int rank) {
+        return rank == 2 ? "NCL" : rank == 4 ? "NCTHW" : "NCHW";
     }
 
     private static Config recordedConfig(Checkpoint c, Consumer<String> warn) {
