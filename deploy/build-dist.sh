@@ -2,7 +2,7 @@
 # Builds what spark-submit needs into dist/ (or $SPARKCNN_DIST):
 #   dist/app/   the application jars that a Spark distribution does not have: sparkcnn-jobs,
 #               -model, -data-prep, picocli, Typesafe Config, Aparapi (+JNI, BCEL), netlib BLAS,
-#               Delta Lake, bytedeco FFmpeg (Kinetics), protobuf-java (the ONNX exporter's; Spark 4.2 has
+#               Delta Lake, bytedeco FFmpeg (Kinetics), protobuf-java (the ONNX exporter's, for a Spark without it: 4.2 has
 #               the same version). spark-submit takes dist/app/sparkcnn-jobs-*.jar as the application
 #               and the rest with --jars.
 #   dist/conf/  log4j2.xml, the launchers' log configuration.
