@@ -61,7 +61,7 @@ abstract class JobCommand implements Callable<Integer> {
     JobPlan plan(JobConfig cfg, Configuration hadoop) { return JobPlan.prepare(cfg, hadoop); }
 
     /** spark.hadoop.* settings apply to the checks made before the session exists, as they will after. */
-    private static Configuration hadoopConf(SparkConf conf) {
+    static Configuration hadoopConf(SparkConf conf) {
         Configuration c = new Configuration();
         for (Tuple2<String, String> kv : conf.getAll()) {
             if (kv._1().startsWith("spark.hadoop.")) c.set(kv._1().substring("spark.hadoop.".length()), kv._2());
