@@ -235,7 +235,7 @@ class TrainJobTest extends SharedSpark {
             assertEquals(5, files.filter(f -> f.getFileName().toString().endsWith(".png")).count());
         }
 
-        // a folder of image files (a non-image beside them is skipped), class 1 explained, drawn twice the size
+        // a folder of image files (a non-image beside them is skipped), one class explained for all, drawn twice the size
         Path images = tmp.resolve("explain-images/sub");
         Files.createDirectories(images);
         java.util.SplittableRandom r = new java.util.SplittableRandom(9);
@@ -247,29 +247,33 @@ class TrainJobTest extends SharedSpark {
             Files.write(images.resolve("img" + k + ".png"), io.sparkcnn.model.data.ImageCodec.encodePng(drawn[k]));
         }
         Files.writeString(images.resolve("notes.txt"), "not an image");
-        Path folderOut = tmp.resolve("explain-folder-out");
-        ExplainJob.run(spark, JobPlan.prepare(config("explain", "explain.images=" + tmp.resolve("explain-images").toUri(),
-                "explain.class=1", "explain.scale=2", "explain.output=" + folderOut.toUri(), "eval.batchSize=2"),
-                sc.hadoopConfiguration()), console);
-        List<String> folderIndex = Files.readAllLines(folderOut.resolve(ExplainJob.INDEX));
-        assertEquals(4, folderIndex.size(), String.join("\n", folderIndex));
-        // the same picture the engine draws for that image on its own
         try (io.sparkcnn.model.graph.Network net = io.sparkcnn.model.graph.Network.build(plan.network(), 1,
                 new io.sparkcnn.model.backend.cpu.CpuBackend(1), 0)) {
             net.setParams(params);
             net.setBuffers(buffers);
             io.sparkcnn.model.explain.GradCam cam = new io.sparkcnn.model.explain.GradCam(net, null);
+            float[][] x = new float[3][net.inputSize()];
+            for (int k = 0; k < 3; k++) plan.evalTransform().eval(drawn[k], x[k], 0);
+            // a class the network does not predict for the first image: the job must explain the class asked for
+            cam.run(x[0], 0, 1, null);
+            int asked = (cam.predictedClass(0) + 1) % 4;
+            Path folderOut = tmp.resolve("explain-folder-out");
+            ExplainJob.run(spark, JobPlan.prepare(config("explain", "explain.images=" + tmp.resolve("explain-images").toUri(),
+                    "explain.class=" + asked, "explain.scale=2", "explain.output=" + folderOut.toUri(), "eval.batchSize=2"),
+                    sc.hadoopConfiguration()), console);
+            List<String> folderIndex = Files.readAllLines(folderOut.resolve(ExplainJob.INDEX));
+            assertEquals(4, folderIndex.size(), String.join("\n", folderIndex));
             for (int k = 0; k < 3; k++) {
                 String[] f = folderIndex.get(1 + k).split(",");
                 assertEquals("sub_img" + k + ".png", f[0]);
                 assertEquals("sub/img" + k + ".png", f[1]);
                 assertEquals("", f[2], "a file has no label");
-                assertEquals("1", f[6]);
-                float[] x = new float[net.inputSize()];
-                plan.evalTransform().eval(drawn[k], x, 0);
-                cam.run(x, 0, 1, new int[] {1});
+                assertEquals(Integer.toString(asked), f[6]);
+                // the same picture the engine draws for that image on its own
+                cam.run(x[k], 0, 1, new int[] {asked});
+                if (k == 0) assertTrue(cam.predictedClass(0) != asked && f[3].equals(Integer.toString(cam.predictedClass(0))));
                 io.sparkcnn.model.data.RgbImage seen = io.sparkcnn.model.explain.HeatmapOverlay.enlarged(
-                        plan.evalTransform().denormalised(x, 0), 2);
+                        plan.evalTransform().denormalised(x[k], 0), 2);
                 io.sparkcnn.model.data.RgbImage expected = io.sparkcnn.model.explain.HeatmapOverlay.overlay(seen,
                         cam.heatmap(0, 24, 24), 0.5);
                 io.sparkcnn.model.data.RgbImage written = new io.sparkcnn.model.data.ImageCodec().decode(
@@ -281,7 +285,7 @@ class TrainJobTest extends SharedSpark {
                     worst = Math.max(worst, Math.abs((written.pixels()[i] & 0xff) - (expected.pixels()[i] & 0xff)));
                 }
                 assertTrue(worst <= 2, "image " + k + ": written and engine overlays differ by up to " + worst + " levels");
-                assertEquals(cam.probability(0, 1), Double.parseDouble(f[8]), 1e-4);
+                assertEquals(cam.probability(0, asked), Double.parseDouble(f[8]), 1e-4);
             }
         }
 

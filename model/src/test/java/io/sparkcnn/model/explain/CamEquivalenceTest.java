@@ -87,6 +87,28 @@ class CamEquivalenceTest {
     }
 
     @Test
+    void aWarmBatchAllocatesNothingButTheHeatmapsAskedFor() {
+        try (CpuBackend backend = new CpuBackend(2)) {
+            Network net = Network.build(gapNet(), BATCH, backend, 0);
+            net.initParams(5);
+            float[] x = new float[BATCH * net.inputSize()];
+            java.util.Arrays.fill(x, 0.3f);
+            GradCam grad = new GradCam(net, null);
+            Cam cam = new Cam(net, null);
+            float[] map = new float[grad.mapHeight() * grad.mapWidth()];
+            int[] requested = {1, -1, 3};
+            long[] ids = io.sparkcnn.model.backend.cpu.SteadyStateAllocation.callerAnd(backend.workerThreadIds());
+            io.sparkcnn.model.backend.cpu.SteadyStateAllocation.assertWarmWindowsAllocateNothing("Grad-CAM and CAM batches", ids,
+                    () -> {
+                        grad.run(x, 0, BATCH, requested);
+                        grad.rawMap(2, map, 0);
+                        cam.run(x, 0, 2, null);
+                        cam.rawMap(1, map, 0);
+                    });
+        }
+    }
+
+    @Test
     void camRefusesANetworkWithoutGlobalPooling() {
         NetworkSpec flat = NetworkSpec.builder("flatnet", Shape.of(1, 6, 6))
                 .add("conv1", Conv.conv2d(3, 3, 1, 1))
