@@ -214,7 +214,6 @@ class TrainJobTest extends SharedSpark {
         io.sparkcnn.model.progress.JobConsole console = io.sparkcnn.model.progress.JobConsole.stderr("explain");
 
         // the first 5 rows of the test split, spread over 2 partitions in batches of 2
-        long started = System.nanoTime();
         Path out = Path.of(java.net.URI.create(ExplainJob.run(spark, plan, console)));
         assertEquals(tmp.resolve("explain/checkpoints/step-000000000001/explain-test"), out);
         List<String> index = Files.readAllLines(out.resolve(ExplainJob.INDEX));
@@ -289,7 +288,6 @@ class TrainJobTest extends SharedSpark {
             }
         }
 
-        System.err.printf("explain test: %.1f s%n", (System.nanoTime() - started) / 1e9);
         // a layer or class the network lacks is refused by name before any Spark work
         assertEquals("explain.layer", assertThrows(ConfigException.class, () -> ExplainJob.check(JobPlan.prepare(
                 config("explain", "explain.layer=conv9"), sc.hadoopConfiguration()))).key());
