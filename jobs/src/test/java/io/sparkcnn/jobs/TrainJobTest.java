@@ -193,4 +193,105 @@ class TrainJobTest extends SharedSpark {
         assertEquals("train.initSkip", refused.apply(new String[] {"train.initSkip=[fc]"}));
         assertTrue(!Files.exists(tmp.resolve("ft-bad")));
     }
+
+    @Test
+    void explainWritesAnOverlayPerImageOfASplitOrAFolderAndAnIndex() throws Exception {
+        // a checkpoint of the tiny network's initial weights: explain needs weights, not good ones
+        JobConfig cfg = config("explain", "explain.limit=5", "eval.batchSize=2");
+        JobPlan plan = JobPlan.prepare(cfg, sc.hadoopConfiguration());
+        float[] params, buffers;
+        try (io.sparkcnn.model.graph.Network net = io.sparkcnn.model.graph.Network.build(plan.network(), 1,
+                new io.sparkcnn.model.backend.cpu.CpuBackend(1), 0)) {
+            net.initParams(3);
+            params = net.params().clone();
+            buffers = net.buffers().clone();
+        }
+        new CheckpointStore(tmp.resolve("explain").toUri().toString(), sc.hadoopConfiguration()).save(
+                new io.sparkcnn.model.checkpoint.Checkpoint(plan.network(), "", "test", 3, java.util.Map.of("step", 1L), params,
+                        buffers, io.sparkcnn.model.checkpoint.Checkpoint.NO_OPTIMIZER, 0, new float[0]), "", 1);
+        io.sparkcnn.model.progress.JobConsole console = io.sparkcnn.model.progress.JobConsole.stderr("explain");
+
+        // the first 5 rows of the test split, spread over 2 partitions in batches of 2
+        Path out = Path.of(java.net.URI.create(ExplainJob.run(spark, plan, console)));
+        assertEquals(tmp.resolve("explain/checkpoints/step-000000000001/explain-test"), out);
+        List<String> index = Files.readAllLines(out.resolve(ExplainJob.INDEX));
+        assertEquals(6, index.size(), String.join("\n", index));
+        assertTrue(index.get(0).startsWith("file,key,label,predicted,"), index.get(0));
+        for (int i = 0; i < 5; i++) {
+            String[] f = index.get(1 + i).split(",");
+            assertTrue(f[1].startsWith("test/"), f[1]);
+            assertEquals(f[1].replace('/', '_') + ".png", f[0]);
+            assertEquals(f[3], f[6], "the predicted class is explained");
+            assertEquals("relu2", f[9], "the default layer of the tiny network: its one conv block's relu");
+            io.sparkcnn.model.data.RgbImage png = new io.sparkcnn.model.data.ImageCodec().decode(Files.readAllBytes(out.resolve(f[0])))
+                    .image();
+            assertEquals(12, png.width());
+            assertEquals(12, png.height());
+        }
+        try (var files = Files.list(out)) {
+            assertEquals(5, files.filter(f -> f.getFileName().toString().endsWith(".png")).count());
+        }
+
+        // a folder of image files (a non-image beside them is skipped), one class explained for all, drawn twice the size
+        Path images = tmp.resolve("explain-images/sub");
+        Files.createDirectories(images);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        io.sparkcnn.model.data.RgbImage[] drawn = new io.sparkcnn.model.data.RgbImage[3];
+        for (int k = 0; k < 3; k++) {
+            byte[] px = new byte[20 * 16 * 3];
+            for (int i = 0; i < px.length; i++) px[i] = (byte) r.nextInt(256);
+            drawn[k] = new io.sparkcnn.model.data.RgbImage(20, 16, px);
+            Files.write(images.resolve("img" + k + ".png"), io.sparkcnn.model.data.ImageCodec.encodePng(drawn[k]));
+        }
+        Files.writeString(images.resolve("notes.txt"), "not an image");
+        try (io.sparkcnn.model.graph.Network net = io.sparkcnn.model.graph.Network.build(plan.network(), 1,
+                new io.sparkcnn.model.backend.cpu.CpuBackend(1), 0)) {
+            net.setParams(params);
+            net.setBuffers(buffers);
+            io.sparkcnn.model.explain.GradCam cam = new io.sparkcnn.model.explain.GradCam(net, null);
+            float[][] x = new float[3][net.inputSize()];
+            for (int k = 0; k < 3; k++) plan.evalTransform().eval(drawn[k], x[k], 0);
+            // a class the network does not predict for the first image: the job must explain the class asked for
+            cam.run(x[0], 0, 1, null);
+            int asked = (cam.predictedClass(0) + 1) % 4;
+            Path folderOut = tmp.resolve("explain-folder-out");
+            ExplainJob.run(spark, JobPlan.prepare(config("explain", "explain.images=" + tmp.resolve("explain-images").toUri(),
+                    "explain.class=" + asked, "explain.scale=2", "explain.output=" + folderOut.toUri(), "eval.batchSize=2"),
+                    sc.hadoopConfiguration()), console);
+            List<String> folderIndex = Files.readAllLines(folderOut.resolve(ExplainJob.INDEX));
+            assertEquals(4, folderIndex.size(), String.join("\n", folderIndex));
+            for (int k = 0; k < 3; k++) {
+                String[] f = folderIndex.get(1 + k).split(",");
+                assertEquals("sub_img" + k + ".png", f[0]);
+                assertEquals("sub/img" + k + ".png", f[1]);
+                assertEquals("", f[2], "a file has no label");
+                assertEquals(Integer.toString(asked), f[6]);
+                // the same picture the engine draws for that image on its own
+                cam.run(x[k], 0, 1, new int[] {asked});
+                if (k == 0) assertTrue(cam.predictedClass(0) != asked && f[3].equals(Integer.toString(cam.predictedClass(0))));
+                io.sparkcnn.model.data.RgbImage seen = io.sparkcnn.model.explain.HeatmapOverlay.enlarged(
+                        plan.evalTransform().denormalised(x[k], 0), 2);
+                io.sparkcnn.model.data.RgbImage expected = io.sparkcnn.model.explain.HeatmapOverlay.overlay(seen,
+                        cam.heatmap(0, 24, 24), 0.5);
+                io.sparkcnn.model.data.RgbImage written = new io.sparkcnn.model.data.ImageCodec().decode(
+                        Files.readAllBytes(folderOut.resolve(f[0]))).image();
+                assertEquals(24, written.width());
+                assertEquals(24, written.height());
+                int worst = 0;
+                for (int i = 0; i < written.pixels().length; i++) {
+                    worst = Math.max(worst, Math.abs((written.pixels()[i] & 0xff) - (expected.pixels()[i] & 0xff)));
+                }
+                assertTrue(worst <= 2, "image " + k + ": written and engine overlays differ by up to " + worst + " levels");
+                assertEquals(cam.probability(0, asked), Double.parseDouble(f[8]), 1e-4);
+            }
+        }
+
+        // a layer or class the network lacks is refused by name before any Spark work
+        assertEquals("explain.layer", assertThrows(ConfigException.class, () -> ExplainJob.check(JobPlan.prepare(
+                config("explain", "explain.layer=conv9"), sc.hadoopConfiguration()))).key());
+        assertEquals("explain.class", assertThrows(ConfigException.class, () -> ExplainJob.check(JobPlan.prepare(
+                config("explain", "explain.class=4"), sc.hadoopConfiguration()))).key());
+        assertEquals("explain.method", assertThrows(ConfigException.class, () -> ExplainJob.check(JobPlan.prepare(
+                config("explain", "explain.method=cam"), sc.hadoopConfiguration()))).key());
+    }
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sparkcnn", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train, evaluate and predict with convolutional networks on Apache Spark.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExplainCommand.class, ExportCommand.class,
+                CommandLine.HelpCommand.class},
         footerHeading = "%nSettings (--set key=value, or in the --config file):%n")
 public final class SparkCnn implements Runnable {
     public static final int CONFIG_ERROR = 2;
@@ -23,7 +24,7 @@ public final class SparkCnn implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, evaluate or predict");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, evaluate, predict, explain or export");
     }
 
     public static void main(String[] args) {

@@ -111,7 +111,16 @@ public final class JobSettings {
             string("predict.split", "test", "Split predict runs on."),
             integer("predict.topK", 5, 1, 1000, "Classes (with scores) written per row by predict."),
             bool("predict.overlay", false, "Segmentation: also write a colour overlay PNG per image (class colours blended over the image) into the overlay folder."),
-            decimal("predict.overlayAlpha", 0.5, 0, 1, "Segmentation: weight of the class colour in the overlay (0 = the image, 1 = the colours)."));
+            decimal("predict.overlayAlpha", 0.5, 0, 1, "Segmentation: weight of the class colour in the overlay (0 = the image, 1 = the colours)."),
+            string("explain.split", "test", "Split explain runs on (when explain.images is empty)."),
+            uri("explain.images", "", "URI of a folder of image files (png, jpg, bmp, gif; searched recursively) that explain runs on instead of explain.split."),
+            choice("explain.method", "gradcam", List.of("gradcam", "cam"), "gradcam: Grad-CAM of explain.layer (any classifier); cam: CAM, for networks that end in global average pooling and a dense layer (docs/explain.md)."),
+            string("explain.layer", "", "Layer whose feature map explain weighs; empty takes the last convolution's block output (the last 2-D convolution followed through the batch norm, activation, dropout and residual add after it)."),
+            integer("explain.class", -1, -1, BIG, "Class explain explains for every image; -1 explains each image's predicted class."),
+            integer("explain.limit", 16, 0, BIG, "Images explain explains: the first N rows of the split (or files of the folder, sorted by path); 0 explains all."),
+            uri("explain.output", "", "URI of the folder explain writes its PNGs and explanations.csv into; empty writes explain-<split> (or explain-images) in the checkpoint directory."),
+            decimal("explain.alpha", 0.5, 0, 1, "Weight of the heatmap's colour in explain's overlay (0 = the image, 1 = the heatmap)."),
+            integer("explain.scale", 1, 1, 64, "Explain draws each image this many times its network input size (pixels repeated, the heatmap upsampled bilinearly to the drawn size)."));
 
     public static final List<Setting> ALL = concat(JOB, trainerSettings());
 

@@ -113,8 +113,10 @@ public final class ImageTransform implements Serializable {
     }
 
     /** An evaluation example: shorter side to evalResize (if set), center crop to the input size. */
-    public void eval(EncodedRows rows, int i, float[] dst, int off) {
-        RgbImage img = decode(rows, i);
+    public void eval(EncodedRows rows, int i, float[] dst, int off) { eval(decode(rows, i), dst, off); }
+
+    /** {@link #eval} of a decoded image (an image file rather than a shard row). */
+    public void eval(RgbImage img, float[] dst, int off) {
         int w = img.width(), h = img.height();
         double x0 = 0, y0 = 0, cw = w, ch = h;
         if (evalResize > 0) {
@@ -125,6 +127,23 @@ public final class ImageTransform implements Serializable {
             y0 = (h - ch) / 2;
         }
         finish(sample(img, x0, y0, cw, ch, 0, 0, false), dst, off);
+    }
+
+    /**
+     * The input the network saw (inputSize floats from src[off]) as an RGB image of the input's
+     * size: normalisation undone, clamped to [0, 255], gray replicated; what explain draws over.
+     */
+    public RgbImage denormalised(float[] src, int off) {
+        int plane = height * width;
+        byte[] px = new byte[plane * 3];
+        for (int c = 0; c < 3; c++) {
+            int from = channels == 1 ? 0 : c;
+            for (int i = 0; i < plane; i++) {
+                float v = (src[off + from * plane + i] * std[from] + mean[from]) * 255f;
+                px[3 * i + c] = (byte) Math.round(v < 0 ? 0 : Math.min(v, 255f));
+            }
+        }
+        return new RgbImage(width, height, px);
     }
 
     /** Row i's image; a payload that does not decode fails naming the row. */

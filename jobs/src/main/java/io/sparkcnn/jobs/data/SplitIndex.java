@@ -61,6 +61,17 @@ public final class SplitIndex implements Serializable {
 
     public long rows() { return rows; }
 
+    /** The split's first n rows (all of them when n >= rows): its first files, the last one cut short. */
+    public SplitIndex head(long n) {
+        if (n >= rows) return this;
+        List<ShardFile> kept = new ArrayList<>();
+        for (ShardFile f : files) {
+            if (f.firstRow() >= n) break;
+            kept.add(new ShardFile(f.uri(), f.firstRow(), Math.min(f.rows(), n - f.firstRow())));
+        }
+        return new SplitIndex(split, kept);
+    }
+
     /** The index of the file holding split row g. */
     public int fileOf(long g) {
         if (g < 0 || g >= rows) throw new IndexOutOfBoundsException("row " + g + " of " + rows);

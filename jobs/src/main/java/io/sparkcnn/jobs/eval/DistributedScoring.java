@@ -336,6 +336,21 @@ public final class DistributedScoring {
         return written.stream().mapToLong(Long::longValue).sum();
     }
 
+    /**
+     * Classification: the class activation map of every row, a PNG per row under out and its
+     * index entry ({@link Explanations}); entries per partition in row order, partitions in order.
+     */
+    public List<Explanations.Entry> explain(ScoringModel model, Explanations.Settings settings, String out) {
+        SerializableConfiguration conf = hadoopConf;
+        List<List<Explanations.Entry>> parts = collectPerPartition(model, (p, net, blocks) -> {
+            org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(out);
+            Explanations written = new Explanations(net, settings, root.getFileSystem(conf.value()), root);
+            blocks.forEach(b -> written.write(b.inputs(), b.size(), b.rows().keys, b.rows().labels));
+            return new ArrayList<>(written.entries());
+        });
+        return parts.stream().flatMap(List::stream).toList();
+    }
+
     private static List<Integer> range(int n) {
         List<Integer> l = new ArrayList<>();
         for (int i = 0; i < n; i++) l.add(i);

@@ -50,7 +50,7 @@ class SparkCnnTest {
     void theTopLevelHelpNamesTheCommands() {
         String[] r = run("--help");
         assertEquals("0", r[0]);
-        assertTrue(r[1].contains("train") && r[1].contains("evaluate") && r[1].contains("predict"), r[1]);
+        assertTrue(r[1].contains("train") && r[1].contains("evaluate") && r[1].contains("predict") && r[1].contains("explain"), r[1]);
     }
 
     @Test
@@ -107,6 +107,21 @@ class SparkCnnTest {
         assertEquals(Integer.toString(SparkCnn.CONFIG_ERROR), eval[0], eval[2]);
         assertTrue(eval[2].contains("eval.batchSize") && eval[2].contains("use a smaller batch"), eval[2]);
         assertFalse(Files.exists(runDir), "the refused run left " + runDir);
+    }
+
+    @Test
+    void explainsOptionsAreSettingsCheckedBeforeAnySparkWork(@TempDir Path tmp) throws IOException {
+        Path data = tinyManifest(tmp, 10, 1);
+        String[] common = {"-s", "run.dir=" + tmp.resolve("run").toUri(), "-s", "data.path=" + data.toUri(), "-s", "model.classes=2"};
+        String[] layer = run(concat(new String[] {"explain", "--layer", "fc1"}, common));
+        assertEquals(Integer.toString(SparkCnn.CONFIG_ERROR), layer[0], layer[2]);
+        assertTrue(layer[2].contains("explain.layer") && layer[2].contains("'fc1'") && layer[2].contains("(C, H, W)"), layer[2]);
+        String[] cls = run(concat(new String[] {"explain", "--class", "2"}, common));
+        assertEquals(Integer.toString(SparkCnn.CONFIG_ERROR), cls[0], cls[2]);
+        assertTrue(cls[2].contains("explain.class") && cls[2].contains("2 classes"), cls[2]);
+        String[] cam = run(concat(new String[] {"explain", "--method", "cam"}, common));
+        assertEquals(Integer.toString(SparkCnn.CONFIG_ERROR), cam[0], cam[2]);
+        assertTrue(cam[2].contains("explain.method") && cam[2].contains("global average pooling"), cam[2]);
     }
 
     private static String[] concat(String[]... parts) {

@@ -323,6 +323,23 @@ public final class Network implements AutoCloseable {
         for (int i = 0; i < frozenOffsets.length; i++) backend.tensor().fill(Arena.GRADS, frozenOffsets[i], frozenLengths[i], 0f);
     }
 
+    /**
+     * The backward of the marked nodes only (spec order, last first), without any loss: for a
+     * gradient written into a node's output gradient by hand ({@link #writeGradient}), e.g. a
+     * class score's one-hot that explain propagates to a feature map. Parameter gradients
+     * accumulate as in {@link #backward()}; unmarked nodes (those that do not depend on the
+     * node whose gradient is wanted) are skipped, so their evaluation-mode caches are never read.
+     */
+    public void backward(boolean[] nodes) {
+        if (nodes.length != runtimes.size()) {
+            throw new IllegalArgumentException("network '" + spec.name() + "' has " + runtimes.size() + " nodes, got "
+                    + nodes.length + " marks");
+        }
+        for (int i = runtimes.size() - 1; i >= 0; i--) {
+            if (nodes[i]) runtimes.get(i).backward();
+        }
+    }
+
     /** zeroGrads, forward in training mode, loss, backward; returns the loss. Counts a step. */
     public float forwardBackward() {
         zeroGrads();
