@@ -45,15 +45,15 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel> 
 
     private final String uid;
     private final byte[] checkpoint;
-    private final Param<String> imageCol = SharedParams.imageCol(this);
-    private final Param<String> predictionCol = SharedParams.predictionCol(this);
-    private final Param<String> rawPredictionCol = SharedParams.rawPredictionCol(this);
-    private final Param<String> probabilityCol = SharedParams.probabilityCol(this);
-    private final IntParam topK = SharedParams.topK(this);
-    private final Param<String> topClassesCol = SharedParams.topClassesCol(this);
-    private final Param<String> topProbabilitiesCol = SharedParams.topProbabilitiesCol(this);
-    private final IntParam inferenceBatchSize = SharedParams.inferenceBatchSize(this);
-    private final Param<String> backend = SharedParams.backend(this);
+    private final Param<String> imageCol;
+    private final Param<String> predictionCol;
+    private final Param<String> rawPredictionCol;
+    private final Param<String> probabilityCol;
+    private final IntParam topK;
+    private final Param<String> topClassesCol;
+    private final Param<String> topProbabilitiesCol;
+    private final IntParam inferenceBatchSize;
+    private final Param<String> backend;
     private transient Shipped shipped;
     private transient ClassifierScoring.Parsed parsed;
 
@@ -63,6 +63,16 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel> 
     /** A model of the checkpoint file's bytes (what the train job writes as model.sckp). */
     public CnnClassificationModel(String uid, byte[] checkpoint) {
         this.uid = uid;
+        // the params name this stage as their parent: made once uid is known
+        imageCol = SharedParams.imageCol(this);
+        predictionCol = SharedParams.predictionCol(this);
+        rawPredictionCol = SharedParams.rawPredictionCol(this);
+        probabilityCol = SharedParams.probabilityCol(this);
+        topK = SharedParams.topK(this);
+        topClassesCol = SharedParams.topClassesCol(this);
+        topProbabilitiesCol = SharedParams.topProbabilitiesCol(this);
+        inferenceBatchSize = SharedParams.inferenceBatchSize(this);
+        backend = SharedParams.backend(this);
         this.checkpoint = checkpoint.clone();
         SharedParams.setDefaults(this, imageCol, predictionCol, rawPredictionCol, probabilityCol, topK, topClassesCol,
                 topProbabilitiesCol, inferenceBatchSize, backend);

@@ -58,39 +58,61 @@ public final class CnnClassifier extends Estimator<CnnClassificationModel> imple
                     + " evaluate the transformed DataFrame)"));
 
     private final String uid;
-    private final Param<String> imageCol = SharedParams.imageCol(this);
-    private final Param<String> labelCol = new Param<>(this, "labelCol", "label column: numeric, class indices 0..numClasses-1");
-    private final Param<String> predictionCol = SharedParams.predictionCol(this);
-    private final Param<String> rawPredictionCol = SharedParams.rawPredictionCol(this);
-    private final Param<String> probabilityCol = SharedParams.probabilityCol(this);
-    private final IntParam topK = SharedParams.topK(this);
-    private final Param<String> topClassesCol = SharedParams.topClassesCol(this);
-    private final Param<String> topProbabilitiesCol = SharedParams.topProbabilitiesCol(this);
-    private final IntParam inferenceBatchSize = SharedParams.inferenceBatchSize(this);
-    private final Param<String> backend = SharedParams.backend(this);
-    private final Param<String> runDir = new Param<>(this, "runDir", "Hadoop URI of fit's working folder (required):"
-            + " the staged shards in data/, checkpoints/, metrics/ and the run's log; must hold no checkpoints yet");
-    private final Param<String> network = new Param<>(this, "network", "zoo network (model.zoo: lenet5, resnet18, ...);"
-            + " ignored when networkFile is set");
-    private final Param<String> networkFile = new Param<>(this, "networkFile", "path of a network config file"
-            + " (model.file, docs/network-config.md); empty: network");
-    private final IntArrayParam inputShape = new IntArrayParam(this, "inputShape", "network input (C, H, W) of a zoo"
-            + " network (model.input); C = 1 trains on gray; a network file brings its own");
-    private final IntParam numClasses = new IntParam(this, "numClasses", "classes of the network (model.classes); 0: the"
-            + " largest label + 1 (at least 2)", ParamValidators.gtEq(0));
-    private final IntParam epochs = new IntParam(this, "epochs", "passes over the data (train.epochs, >= 1)", ParamValidators.gtEq(1));
-    private final IntParam batchSize = new IntParam(this, "batchSize", "minibatch per worker (train.batchSizePerWorker, >= 1)",
-            ParamValidators.gtEq(1));
-    private final DoubleParam learningRate = new DoubleParam(this, "learningRate", "base learning rate (trainer.learningRate, > 0)",
-            ParamValidators.gt(0));
-    private final IntParam workers = new IntParam(this, "workers", "model replicas trained in parallel, one task each"
-            + " (train.workers, >= 1)", ParamValidators.gtEq(1));
-    private final LongParam seed = new LongParam(this, "seed", "seed of initialisation, data order and augmentation (run.seed)");
-    private final StringArrayParam settings = new StringArrayParam(this, "settings", "more job settings as key=value"
-            + " (any of docs/configuration.md but those the params set), e.g. trainer.momentum=0.9");
+    private final Param<String> imageCol;
+    private final Param<String> labelCol;
+    private final Param<String> predictionCol;
+    private final Param<String> rawPredictionCol;
+    private final Param<String> probabilityCol;
+    private final IntParam topK;
+    private final Param<String> topClassesCol;
+    private final Param<String> topProbabilitiesCol;
+    private final IntParam inferenceBatchSize;
+    private final Param<String> backend;
+    private final Param<String> runDir;
+    private final Param<String> network;
+    private final Param<String> networkFile;
+    private final IntArrayParam inputShape;
+    private final IntParam numClasses;
+    private final IntParam epochs;
+    private final IntParam batchSize;
+    private final DoubleParam learningRate;
+    private final IntParam workers;
+    private final LongParam seed;
+    private final StringArrayParam settings;
 
     public CnnClassifier(String uid) {
         this.uid = uid;
+        // the params name this stage as their parent: made once uid is known
+        imageCol = SharedParams.imageCol(this);
+        labelCol = new Param<>(this, "labelCol", "label column: numeric, class indices 0..numClasses-1");
+        predictionCol = SharedParams.predictionCol(this);
+        rawPredictionCol = SharedParams.rawPredictionCol(this);
+        probabilityCol = SharedParams.probabilityCol(this);
+        topK = SharedParams.topK(this);
+        topClassesCol = SharedParams.topClassesCol(this);
+        topProbabilitiesCol = SharedParams.topProbabilitiesCol(this);
+        inferenceBatchSize = SharedParams.inferenceBatchSize(this);
+        backend = SharedParams.backend(this);
+        runDir = new Param<>(this, "runDir", "Hadoop URI of fit's working folder (required):"
+                + " the staged shards in data/, checkpoints/, metrics/ and the run's log; must hold no checkpoints yet");
+        network = new Param<>(this, "network", "zoo network (model.zoo: lenet5, resnet18, ...);"
+                + " ignored when networkFile is set");
+        networkFile = new Param<>(this, "networkFile", "path of a network config file"
+                + " (model.file, docs/network-config.md); empty: network");
+        inputShape = new IntArrayParam(this, "inputShape", "network input (C, H, W) of a zoo"
+                + " network (model.input); C = 1 trains on gray; a network file brings its own");
+        numClasses = new IntParam(this, "numClasses", "classes of the network (model.classes); 0: the"
+                + " largest label + 1 (at least 2)", ParamValidators.gtEq(0));
+        epochs = new IntParam(this, "epochs", "passes over the data (train.epochs, >= 1)", ParamValidators.gtEq(1));
+        batchSize = new IntParam(this, "batchSize", "minibatch per worker (train.batchSizePerWorker, >= 1)",
+                ParamValidators.gtEq(1));
+        learningRate = new DoubleParam(this, "learningRate", "base learning rate (trainer.learningRate, > 0)",
+                ParamValidators.gt(0));
+        workers = new IntParam(this, "workers", "model replicas trained in parallel, one task each"
+                + " (train.workers, >= 1)", ParamValidators.gtEq(1));
+        seed = new LongParam(this, "seed", "seed of initialisation, data order and augmentation (run.seed)");
+        settings = new StringArrayParam(this, "settings", "more job settings as key=value"
+                + " (any of docs/configuration.md but those the params set), e.g. trainer.momentum=0.9");
         SharedParams.setDefaults(this, imageCol, predictionCol, rawPredictionCol, probabilityCol, topK, topClassesCol,
                 topProbabilitiesCol, inferenceBatchSize, backend);
         setDefault(labelCol, "label");
