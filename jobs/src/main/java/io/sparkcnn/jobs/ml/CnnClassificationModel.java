@@ -76,7 +76,8 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel> 
         this.checkpoint = checkpoint.clone();
         SharedParams.setDefaults(this, imageCol, predictionCol, rawPredictionCol, probabilityCol, topK, topClassesCol,
                 topProbabilitiesCol, inferenceBatchSize, backend);
-        parsed = ClassifierScoring.parse(this.checkpoint, 1, new BackendChoice("cpu", false, 1)); // fails now when unreadable
+        // parsed on the driver for numClasses (no network is built): a checkpoint that does not read fails here
+        parsed = ClassifierScoring.parse(this.checkpoint, 1, new BackendChoice("cpu", false, 1));
     }
 
     public CnnClassificationModel(byte[] checkpoint) { this(Identifiable.randomUID("cnnClassificationModel"), checkpoint); }

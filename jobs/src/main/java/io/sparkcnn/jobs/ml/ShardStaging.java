@@ -74,7 +74,7 @@ final class ShardStaging {
     }
 
     /**
-     * Writes the rows of data (image column read as input says, labels from labelCol) as files
+     * Writes the rows of data (image column read as input says, labels from labelCol) as that many
      * shard files under dataRoot and the manifest beside them. A row whose image does not decode or
      * whose label is not a class index fails the job naming the row.
      */
@@ -89,7 +89,7 @@ final class ShardStaging {
         List<Manifest.Shard> shards = shardFiles(dir, hadoop);
 
         // one aggregation: rows per class and the pixel sums of the split
-        Map<Integer, Long> perClass = new TreeMap<>();
+        TreeMap<Integer, Long> perClass = new TreeMap<>();
         double[] acc = new double[7];
         for (Row r : data.sparkSession().read().parquet(dir).groupBy(col(ShardSchema.LABEL)).agg(count("*"),
                 sum(ShardSchema.STAT_COUNT), sum(col(ShardSchema.STAT_SUM).getItem(0)), sum(col(ShardSchema.STAT_SUMSQ).getItem(0)),
@@ -106,7 +106,7 @@ final class ShardStaging {
             mean[c] = acc[1 + 2 * c] / acc[0];
             std[c] = Math.sqrt(Math.max(0, acc[2 + 2 * c] / acc[0] - mean[c] * mean[c]));
         }
-        int labelClasses = ((TreeMap<Integer, Long>) perClass).lastKey() + 1;
+        int labelClasses = perClass.lastKey() + 1;
         Map<Integer, String> classes = new TreeMap<>();
         for (int c = 0; c < labelClasses; c++) classes.put(c, String.valueOf(c));
         Manifest m = new Manifest(Manifest.FORMAT_VERSION, "sparkml", Task.CLASSIFICATION, Instant.now().toString(), 0, 1,

@@ -181,8 +181,8 @@ class CnnClassifierPipelineTest extends SharedSpark {
                 () -> model.copy(ParamMap.empty()).setImageCol("cls").transform(test));
         assertTrue(wrong.getMessage().contains("image column 'cls' is int"), wrong.getMessage());
         // and fit refuses a runDir that already holds a fit's checkpoints
-        IllegalArgumentException again2 = assertThrows(IllegalArgumentException.class, () -> pipeline.fit(train));
-        assertTrue(again2.getMessage().contains("holds checkpoints of an earlier fit"), again2.getMessage());
+        IllegalArgumentException refitted = assertThrows(IllegalArgumentException.class, () -> pipeline.fit(train));
+        assertTrue(refitted.getMessage().contains("holds checkpoints of an earlier fit"), refitted.getMessage());
     }
 
     @Test
