@@ -6,9 +6,9 @@ import io.sparkcnn.model.graph.Network;
  * Runs a block's rows through an inference network one batch at a time (the last batch padded
  * with zeros) and hands each batch's raw outputs to the caller: what predict does for every task.
  */
-final class InferenceBatches {
+public final class InferenceBatches {
     /** The outputs of rows [start, start + rows) of the block, rows * outputSize floats from 0. */
-    interface Outputs {
+    public interface Outputs {
         void accept(int start, int rows, float[] outputs);
     }
 
@@ -16,7 +16,7 @@ final class InferenceBatches {
     private final int batch, inputSize;
     private final float[] in, out;
 
-    InferenceBatches(Network net) {
+    public InferenceBatches(Network net) {
         this.net = net;
         this.batch = net.batch();
         this.inputSize = net.inputSize();
@@ -27,7 +27,7 @@ final class InferenceBatches {
     void run(EvalRows.Block b, Outputs sink) { run(b.inputs(), b.size(), sink); }
 
     /** The same over count examples of inputs from 0 (a video block holds several clips per row). */
-    void run(float[] inputs, int count, Outputs sink) {
+    public void run(float[] inputs, int count, Outputs sink) {
         int n = count;
         for (int start = 0; start < n; start += batch) {
             int rows = Math.min(batch, n - start);

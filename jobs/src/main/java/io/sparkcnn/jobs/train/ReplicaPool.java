@@ -1,5 +1,6 @@
 package io.sparkcnn.jobs.train;
 
+import io.sparkcnn.model.graph.Network;
 import io.sparkcnn.model.train.Trainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +12,9 @@ import java.util.List;
 
 /**
  * Executor-side caches that live across rounds, so a round neither rebuilds the network
- * (arenas, kernels) nor re-reads its data block: idle model replicas per recipe, and each
- * worker's feed (which holds its current block of rows). Both are only caches: everything a
+ * (arenas, kernels) nor re-reads its data block: idle model replicas per recipe, each
+ * worker's feed (which holds its current block of rows), and the inference networks that the
+ * Spark ML model's transform scores with (io.sparkcnn.jobs.ml). Both are only caches: everything a
  * round computes is a function of what the driver broadcast, so a lost executor loses time,
  * not correctness. A task borrows what it uses and gives it back, so two tasks in one JVM
  * (local mode) never share one.
@@ -26,7 +28,7 @@ public final class ReplicaPool {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaPool.class);
     private static ReplicaPool shared;
 
-    private enum Kind { MODEL, FEED }
+    private enum Kind { MODEL, FEED, INFERENCE }
 
     private record Entry(String run, Kind kind, String key, Object value) {}
 
@@ -53,6 +55,10 @@ public final class ReplicaPool {
     public BatchFeed borrowFeed(String run, String key) { return (BatchFeed) borrow(run, Kind.FEED, key); }
 
     public void giveBackFeed(String run, String key, BatchFeed f) { giveBack(new Entry(run, Kind.FEED, key, f)); }
+
+    public Network borrowNetwork(String run, String key) { return (Network) borrow(run, Kind.INFERENCE, key); }
+
+    public void giveBackNetwork(String run, String key, Network n) { giveBack(new Entry(run, Kind.INFERENCE, key, n)); }
 
     private Object borrow(String run, Kind kind, String key) {
         List<Entry> evicted = new ArrayList<>();
@@ -112,6 +118,7 @@ public final class ReplicaPool {
         for (Entry e : entries) {
             try {
                 if (e.value() instanceof Trainer t) t.network().close();
+                else if (e.value() instanceof Network n) n.close();
                 else if (e.value() instanceof BatchFeed f) f.close();
             } catch (RuntimeException ex) {
                 LOG.warn("closing an evicted {} of run {} failed: {}", e.kind(), e.run(), ex.toString());
