@@ -104,6 +104,7 @@ public final class ExplainJob {
         } finally {
             sc.clearJobGroup();
         }
+        Explanations.requireDistinctNames(entries);
         Path index = new Path(out, INDEX);
         try {
             CompleteFiles.write(index.getFileSystem(sc.hadoopConfiguration()), index, Explanations.csv(entries,

@@ -71,11 +71,27 @@ public final class Explanations {
 
     List<Entry> entries() { return entries; }
 
-    /** A row key or file path as a flat PNG name: extension dropped, every character but [A-Za-z0-9._-] made '_'. */
+    /**
+     * A row key or file path as a flat PNG name: a trailing image extension dropped, every character but
+     * [A-Za-z0-9._-] made '_'. A record index stays: the rows of one idx file are {@code file.gz#n}.
+     */
     public static String fileName(String key) {
-        int slash = key.lastIndexOf('/'), dot = key.lastIndexOf('.');
-        String stem = dot > slash + 1 ? key.substring(0, dot) : key;
-        return stem.replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+        return IMAGE_EXTENSION.matcher(key).replaceFirst("").replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+    }
+
+    private static final java.util.regex.Pattern IMAGE_EXTENSION =
+            java.util.regex.Pattern.compile("\\.(png|jpe?g|bmp|gif|webp)$", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** Fails, naming both keys, when two images were given one file name (the second overwrote the first). */
+    public static void requireDistinctNames(List<Entry> entries) {
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        for (Entry e : entries) {
+            String other = seen.putIfAbsent(e.file(), e.key());
+            if (other != null) {
+                throw new IllegalStateException("rows '" + other + "' and '" + e.key() + "' both map to the file name " + e.file()
+                        + "; one explanation overwrote the other");
+            }
+        }
     }
 
     /** The index as CSV: a header, then one line per image in the given order. */
