@@ -129,14 +129,17 @@ final class ReportPage {
         JsonNode j = e.json();
         html.append("<h2>Evaluation on '").append(esc(e.split())).append("'</h2>\n<p><code>").append(esc(e.file().toString()))
                 .append("</code></p>\n");
-        Map<String, Double> headline = new LinkedHashMap<>();
+        Map<String, JsonNode> headline = new LinkedHashMap<>();
         headlines("", j, headline);
         html.append("<table><tr><th class=\"l\">metric</th><th>value</th></tr>");
-        headline.forEach((k, v) -> html.append("<tr><td class=\"l\">").append(esc(k)).append("</td><td>").append(num(v))
-                .append("</td></tr>"));
+        headline.forEach((k, v) -> html.append("<tr><td class=\"l\">").append(esc(k)).append("</td><td>")
+                .append(v.isIntegralNumber() ? String.format(Locale.ROOT, "%,d", v.asLong()) : num(v.asDouble())).append("</td></tr>"));
         html.append("</table>\n");
         Map<String, Double> fractions = new LinkedHashMap<>();
-        headline.forEach((k, v) -> { if (v >= 0 && v <= 1 && !k.toLowerCase(Locale.ROOT).contains("loss")) fractions.put(k, v); });
+        headline.forEach((k, n) -> {
+            double v = n.asDouble();
+            if (!n.isIntegralNumber() && v >= 0 && v <= 1 && !k.toLowerCase(Locale.ROOT).contains("loss")) fractions.put(k, v);
+        });
         if (!fractions.isEmpty()) {
             image("evaluation metrics", Charts.bars("Evaluation metrics on '" + e.split() + "'", "value",
                     List.copyOf(fractions.keySet()), Map.of("value", fractions.values().stream().mapToDouble(Double::doubleValue).toArray()), 1));
@@ -152,10 +155,10 @@ final class ReportPage {
     }
 
     /** Every top-level number, and the numbers of nested objects as parent.child (coco.AP, baseline.meanIou). */
-    private static void headlines(String prefix, JsonNode j, Map<String, Double> out) {
+    private static void headlines(String prefix, JsonNode j, Map<String, JsonNode> out) {
         for (Iterator<Map.Entry<String, JsonNode>> it = j.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
-            if (f.getValue().isNumber()) out.put(prefix + f.getKey(), f.getValue().asDouble());
+            if (f.getValue().isNumber()) out.put(prefix + f.getKey(), f.getValue());
             else if (f.getValue().isObject() && prefix.isEmpty() && !f.getKey().equals("classNames")
                     && !f.getKey().equals("classIou") && !f.getKey().equals("categoryIou")) {
                 headlines(f.getKey() + ".", f.getValue(), out);
@@ -295,9 +298,10 @@ final class ReportPage {
         });
     }
 
+    /** A measured value: 4 decimals, 3 significant digits when small; NaN (undefined) as a dash. */
     static String num(double v) {
         if (Double.isNaN(v)) return "–";
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%,d", (long) v);
+        if (v == 0) return "0";
         return Math.abs(v) >= 1e-3 ? String.format(Locale.ROOT, "%.4f", v) : String.format(Locale.ROOT, "%.3g", v);
     }
 
