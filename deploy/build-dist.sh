@@ -3,7 +3,7 @@
 #   dist/app/   the application jars that a Spark distribution does not have: sparkcnn-jobs,
 #               -model, -data-prep, picocli, Typesafe Config, Aparapi (+JNI, BCEL), netlib BLAS,
 #               Delta Lake, bytedeco FFmpeg (Kinetics), protobuf-java (the ONNX exporter's, for a Spark without it: 4.2 has
-#               the same version). spark-submit takes dist/app/sparkcnn-jobs-*.jar as the application
+#               the same version), JFreeChart (the training report's charts). spark-submit takes dist/app/sparkcnn-jobs-*.jar as the application
 #               and the rest with --jars.
 #   dist/conf/  log4j2.xml, the launchers' log configuration.
 #   dist/jars/  every runtime jar, Spark and Hadoop included: enough to run Spark itself
@@ -32,7 +32,7 @@ done
 rm -f "$dist"/jars/slf4j-simple-*.jar
 for pattern in 'sparkcnn-*.jar' 'picocli-*.jar' 'config-*.jar' 'aparapi-*.jar' 'bcel-*.jar' 'blas-*.jar' \
                'arpack_combined_all-*.jar' 'delta-*.jar' \
-               'javacv-*.jar' 'javacpp-*.jar' 'ffmpeg-*.jar' 'protobuf-java-[0-9]*.jar'; do
+               'javacv-*.jar' 'javacpp-*.jar' 'ffmpeg-*.jar' 'protobuf-java-[0-9]*.jar' 'jfreechart-*.jar'; do
   for j in "$dist"/jars/$pattern; do [ -e "$j" ] && cp "$j" "$dist/app/"; done
 done
 echo "dist: $(ls "$dist/app" | wc -l) application jars in $dist/app, $(ls "$dist/jars" | wc -l) runtime jars in $dist/jars"

@@ -2,12 +2,13 @@
 # Installs the system packages sparkcnn needs on a Debian/Ubuntu machine (build host, CI,
 # or an executor image): Java 17 + Maven to build, native OpenBLAS for the CPU backend
 # (netlib's JNI BLAS loads it through libblas.so.3), pocl + the ICD loader so the OpenCL
-# backend has a real device everywhere, and the real Fashion-MNIST for the demo and tests; then
+# backend has a real device everywhere, the real Fashion-MNIST for the demo and tests, headless Chromium and a
+# font for the training report's test (docs/report.md: the page as a browser draws it, charts drawn without a display); then
 # deploy/install-python-deps.sh (pandas + pyarrow + pycocotools venv for the Python reader and COCOeval tests).
 # Only what is missing is installed; run as root or with sudo.
 set -euo pipefail
 
-packages=(openjdk-17-jdk-headless maven libopenblas0-pthread pocl-opencl-icd ocl-icd-libopencl1 clinfo dataset-fashion-mnist)
+packages=(openjdk-17-jdk-headless maven libopenblas0-pthread pocl-opencl-icd ocl-icd-libopencl1 clinfo dataset-fashion-mnist chromium fonts-dejavu-core)
 if [ "${1:-}" = "--with-torch" ]; then packages+=(python3-torch); fi
 
 missing=()

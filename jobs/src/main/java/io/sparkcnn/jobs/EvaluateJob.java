@@ -17,6 +17,8 @@ import io.sparkcnn.jobs.eval.SegmentationEvaluation;
 import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.jobs.eval.TaskProgress;
 import io.sparkcnn.jobs.eval.VideoEvaluation;
+import io.sparkcnn.jobs.report.GradCamSamples;
+import io.sparkcnn.jobs.report.RunReport;
 import io.sparkcnn.jobs.train.BackendChoice;
 import io.sparkcnn.jobs.train.BackendFailedException;
 import io.sparkcnn.model.checkpoint.CheckpointException;
@@ -57,7 +59,7 @@ public final class EvaluateJob {
             throw new IllegalStateException("a " + plan.task().kind() + " plan evaluates with runSegmentation, runDetection"
                     + " or runVideo, not run");
         }
-        return onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluate);
+        return reported(onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluate), spark, plan, console);
     }
 
     /**
@@ -65,7 +67,7 @@ public final class EvaluateJob {
      * IoU, category IoU and pixel accuracy over the whole split, with the all-background baseline.
      */
     public static SegmentationEvaluation runSegmentation(SparkSession spark, JobPlan plan, JobConsole console) {
-        return onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluateSegmentation);
+        return reported(onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluateSegmentation), spark, plan, console);
     }
 
     /**
@@ -73,7 +75,7 @@ public final class EvaluateJob {
      * the 12 COCO numbers and per-category AP over the whole split, in the stored images' pixels.
      */
     public static DetectionEvaluation runDetection(SparkSession spark, JobPlan plan, JobConsole console) {
-        return onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluateDetection);
+        return reported(onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluateDetection), spark, plan, console);
     }
 
     /**
@@ -81,7 +83,7 @@ public final class EvaluateJob {
      * of eval.clipsPerVideo clips averaged per video), top-1 and top-5, per class, over the whole split.
      */
     public static VideoEvaluation runVideo(SparkSession spark, JobPlan plan, JobConsole console) {
-        return onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluateVideo);
+        return reported(onChosenCheckpoint(spark, plan, console, EvaluateJob::evaluateVideo), spark, plan, console);
     }
 
     /** One task's evaluation of given weights (what the train job calls at the end, and evaluate on a stored checkpoint). */
@@ -252,8 +254,26 @@ public final class EvaluateJob {
                     plan.manifest().classes())));
             console.line(String.format("evaluated %s on '%s': top-1 %.4f, top-5 %.4f over %,d examples (%s)",
                     checkpointDir.getName(), r.split(), e.accuracy(), e.top5Accuracy(), e.count(), out));
+            reportGradCam(r.sc(), plan, r.rows(), r.model(), console);
             return e;
         });
+    }
+
+    /** The report's Grad-CAM overlays (report.gradcamImages); a failure warns, the evaluation stands. */
+    private static void reportGradCam(JavaSparkContext sc, JobPlan plan, SplitIndex rows, ScoringModel model, JobConsole console) {
+        try {
+            int n = GradCamSamples.write(sc, plan, rows, model);
+            if (n > 0) console.line(n + " Grad-CAM overlays for the report in " + GradCamSamples.FOLDER);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("no Grad-CAM overlays for the report", e);
+            console.line("warning: no Grad-CAM overlays for the report: " + e.getMessage());
+        }
+    }
+
+    /** The run's report, after an evaluation on its own (the train job writes its own at its end). */
+    private static <T> T reported(T evaluation, SparkSession spark, JobPlan plan, JobConsole console) {
+        RunReport.writeQuietly(plan.config().string("run.dir"), spark.sparkContext().hadoopConfiguration(), console::line);
+        return evaluation;
     }
 
     static ScoringModel scoringModel(JobPlan plan, float[] params, float[] buffers) {

@@ -9,6 +9,7 @@ import io.sparkcnn.jobs.data.SplitIndex;
 import io.sparkcnn.jobs.eval.DetectionEvaluation;
 import io.sparkcnn.jobs.eval.SegmentationEvaluation;
 import io.sparkcnn.jobs.eval.VideoEvaluation;
+import io.sparkcnn.jobs.report.RunReport;
 import io.sparkcnn.jobs.train.Aggregation;
 import io.sparkcnn.jobs.train.BackendChoice;
 import io.sparkcnn.jobs.train.BackendFailedException;
@@ -177,6 +178,7 @@ public final class TrainJob {
                 evaluation = EvaluateJob.evaluate(spark, plan, store, last[0], end.params(), end.buffers(), console);
             }
         }
+        RunReport.writeQuietly(cfg.string("run.dir"), sc.hadoopConfiguration(), console::line);
         return new Result(end, last[0], evaluation, segmentation, detection, video);
     }
 

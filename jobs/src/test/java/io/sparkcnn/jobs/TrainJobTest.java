@@ -76,11 +76,13 @@ class TrainJobTest extends SharedSpark {
         assertEquals(18, lines.size());
         assertTrue(lines.get(0).contains("\"perWorker\":[{\"worker\":0"), lines.get(0));
         assertTrue(lines.get(0).contains("\"broadcastMs\"") && lines.get(0).contains("\"aggregateMs\""), lines.get(0));
+        assertTrue(lines.get(0).contains("\"learningRate\":0.05,"), lines.get(0));
 
         // evaluate on its own reads the newest checkpoint and agrees with the end-of-training evaluation
         Evaluation again = EvaluateJob.run(spark, JobPlan.prepare(config("full"), sc.hadoopConfiguration()));
         assertEquals(r.evaluation().correct(), again.correct());
         assertEquals(r.evaluation().lossSum(), again.lossSum());
+        reportShowsTheRunInABrowser(tmp.resolve("full"), again);
 
         String out = PredictJob.run(spark, JobPlan.prepare(config("full", "predict.topK=2"), sc.hadoopConfiguration()));
         Dataset<Row> p = spark.read().parquet(out);
@@ -95,6 +97,34 @@ class TrainJobTest extends SharedSpark {
         TrainJob.Result finished = train(config("full", "train.evaluateAtEnd=false"), true);
         assertEquals(50, finished.state().step());
         assertEquals(18, Files.readAllLines(tmp.resolve("full/metrics/rounds-000000000001.jsonl")).size());
+    }
+
+    /**
+     * The page train and evaluate left in the run directory, as headless Chromium draws it: 4 training charts, the
+     * evaluation's metrics and per-class charts, evaluate's 8 Grad-CAM overlays, every one decoded; the numbers shown.
+     */
+    private static void reportShowsTheRunInABrowser(Path run, Evaluation e) throws IOException {
+        Path gradcam = run.resolve(io.sparkcnn.jobs.report.GradCamSamples.FOLDER);
+        List<String> index = Files.readAllLines(gradcam.resolve(ExplainJob.INDEX));
+        assertEquals(9, index.size(), String.join("\n", index));
+        try (var pngs = Files.list(gradcam)) {
+            assertEquals(8, pngs.filter(f -> f.toString().endsWith(".png")).count());
+        }
+        io.sparkcnn.jobs.report.HeadlessChromium.View page;
+        try {
+            page = io.sparkcnn.jobs.report.HeadlessChromium.load(run.resolve("report.html"), Files.createTempDirectory(tmp, "page"));
+        } catch (InterruptedException ex) {
+            throw new AssertionError(ex);
+        }
+        assertEquals(4 + 2 + 8, page.naturalWidths().size(), page.dom());
+        assertTrue(page.naturalWidths().stream().allMatch(w -> w > 0), "images the browser could not draw: " + page.naturalWidths());
+        assertTrue(page.naturalWidths().subList(0, 6).stream().allMatch(w -> w == 760), "the charts: " + page.naturalWidths());
+        assertTrue(page.naturalWidths().subList(6, 14).stream().allMatch(w -> w == 24), "12x12 overlays drawn twice the size");
+        String text = page.text();
+        for (String shown : List.of("Evaluation on 'test'", "top1 " + String.format(java.util.Locale.ROOT, "%.4f", e.accuracy()),
+                "examples 120", "Per-class scores", "Grad-CAM", "round / step / epoch 18 / 50 / 2", "learningRate=0.05")) {
+            assertTrue(text.contains(shown), "'" + shown + "' not on the page: " + text);
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sparkcnn", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train, evaluate and predict with convolutional networks on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExplainCommand.class, ExportCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nSettings (--set key=value, or in the --config file):%n")
 public final class SparkCnn implements Runnable {
@@ -24,7 +25,7 @@ public final class SparkCnn implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, evaluate, predict, explain or export");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, evaluate, predict, explain, export or report");
     }
 
     public static void main(String[] args) {

@@ -120,7 +120,10 @@ public final class JobSettings {
             integer("explain.limit", 16, 0, BIG, "Images explain explains: the first N rows of the split (or files of the folder, sorted by path); 0 explains all."),
             uri("explain.output", "", "URI of the folder explain writes its PNGs and explanations.csv into; empty writes explain-<split> (or explain-images) in the checkpoint directory."),
             decimal("explain.alpha", 0.5, 0, 1, "Weight of the heatmap's colour in explain's overlay (0 = the image, 1 = the heatmap)."),
-            integer("explain.scale", 1, 1, 64, "Explain draws each image this many times its network input size (pixels repeated, the heatmap upsampled bilinearly to the drawn size)."));
+            integer("explain.scale", 1, 1, 64, "Explain draws each image this many times its network input size (pixels repeated, the heatmap upsampled bilinearly to the drawn size)."),
+
+            // the training report
+            integer("report.gradcamImages", 8, 0, 64, "Grad-CAM overlays a classifier's evaluation writes to <run.dir>/report/gradcam for the report (the first N rows of data.evalSplit; 0: none; docs/report.md)."));
 
     public static final List<Setting> ALL = concat(JOB, trainerSettings());
 

@@ -99,6 +99,7 @@ public final class MetricsLog implements Closeable {
         j.put("minibatches", m.steps());
         j.put("workers", m.workers());
         j.put("loss", Double.isFinite(m.loss()) ? m.loss() : null);
+        j.put("learningRate", m.learningRate());
         j.put("examples", m.examples());
         j.put("examplesPerSecond", round1(m.examplesPerSecond()));
         j.put("roundMs", round1(m.roundMs()));

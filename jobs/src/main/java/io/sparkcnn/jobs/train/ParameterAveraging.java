@@ -35,6 +35,9 @@ public final class ParameterAveraging {
     private final TrainableParams trainable;
     /** Names this run's replicas and feeds in the executors' pools, so a later run evicts them. */
     private final String runId = java.util.UUID.randomUUID().toString();
+    /** The rate the workers' updates use, for the metrics: a pure function of the global step. */
+    private final io.sparkcnn.model.optim.LrSchedule schedule;
+    private final double baseLearningRate;
 
     public ParameterAveraging(JavaSparkContext sc, TrainingSource source, ModelRecipe recipe, DriverSettings settings,
                               String jobPrefix) {
@@ -50,6 +53,8 @@ public final class ParameterAveraging {
         this.trainable = driverTrainer.trainable();
         this.initialOptimizerState = driverTrainer.optimizerState();
         Network net = driverTrainer.network();
+        this.schedule = recipe.trainerConfig().newLrSchedule();
+        this.baseLearningRate = recipe.trainerConfig().learningRate();
         this.initial = new TrainingState(net.params().clone(), net.buffers().clone(), initialOptimizerState, 0, 0, 0, 0);
     }
 
@@ -174,7 +179,7 @@ public final class ParameterAveraging {
         double roundMs = (jobNanos + averageNanos) / 1e6;
         double aggregateMs = Math.max(0, (jobNanos - put - maxWorker) / 1e6);
         return new RoundMetrics(s.round() + 1, s.epoch(), s.stepInEpoch(), s.step() + steps, steps, settings.workers(),
-                batches == 0 ? Double.NaN : loss / batches, examples, examples / (roundMs / 1e3),
+                batches == 0 ? Double.NaN : loss / batches, schedule.lr(baseLearningRate, s.step()), examples, examples / (roundMs / 1e3),
                 roundMs, (put + maxFetch) / 1e6, maxCompute / 1e6, aggregateMs, averageNanos / 1e6, stats);
     }
 }

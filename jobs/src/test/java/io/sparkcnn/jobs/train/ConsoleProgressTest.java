@@ -24,7 +24,7 @@ class ConsoleProgressTest {
 
     private static RoundMetrics round(long round, double loss) {
         long epoch = (round - 1) / 2, stepInEpoch = (round - 1) % 2 * 5;
-        return new RoundMetrics(round, epoch, stepInEpoch, round * 5, 5, 2, loss, 640, 64, 10_000, 1, 9_000, 999, 0,
+        return new RoundMetrics(round, epoch, stepInEpoch, round * 5, 5, 2, loss, 0.01, 640, 64, 10_000, 1, 9_000, 999, 0,
                 List.of());
     }
 

@@ -43,7 +43,7 @@ class MetricsLogKillTest {
     }
 
     static RoundMetrics round(long r) {
-        return new RoundMetrics(r, 0, r, r, 1, 2, 1.0 / r, 16, 100, 10, 1, 8, 1, 0.1,
+        return new RoundMetrics(r, 0, r, r, 1, 2, 1.0 / r, 0.01, 16, 100, 10, 1, 8, 1, 0.1,
                 List.of(new WorkerStats(0, "driver", 1, 1.0 / r, 8, 1000, 8_000_000, 0, null, "cpu", "CPU"),
                         new WorkerStats(1, "driver", 1, 1.0 / r, 8, 1000, 8_000_000, 0, null, "cpu", "CPU")));
     }
