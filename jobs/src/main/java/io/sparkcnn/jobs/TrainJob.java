@@ -129,7 +129,8 @@ public final class TrainJob {
         String progressSetting = cfg.string("train.progress");
         ConsoleProgress progress = progressSetting.equals("on") || (progressSetting.equals("auto") && master.startsWith("local"))
                 ? new ConsoleProgress(console, totalRounds, driver.stepsPerEpoch(), settings.epochs(), start.round()) : null;
-        WorkerDevices devices = new WorkerDevices();
+        WorkerDevices devices = resumed.isPresent()
+                ? devicesBeforeResume(cfg.string("run.dir"), start.round(), sc.hadoopConfiguration()) : new WorkerDevices();
         int every = cfg.integer("train.checkpointEvery");
         int keep = cfg.integer("train.keepCheckpoints");
         Path[] last = {store.newest().map(CheckpointStore.Loaded::dir).orElse(null)};
@@ -218,5 +219,23 @@ public final class TrainJob {
         String optimizer = slots == 0 ? Checkpoint.NO_OPTIMIZER : recipe.trainerConfig().optimizer();
         return new Checkpoint(plan.network(), recordedConfig, CodeVersion.current(), settings.seed(), counters,
                 s.params(), s.buffers(), optimizer, slots, s.optimizerState(), data);
+    }
+
+    /**
+     * What each worker reported in the last logged round up to the one resumed from, to warn when the
+     * arithmetic changed over the resume; nothing to compare with when the metrics are gone or unreadable.
+     */
+    private static WorkerDevices devicesBeforeResume(String runDir, long resumedRound, org.apache.hadoop.conf.Configuration conf) {
+        try {
+            Path dir = new Path(runDir);
+            io.sparkcnn.jobs.report.RoundLog.Round last = null;
+            for (var r : io.sparkcnn.jobs.report.RoundLog.read(dir.getFileSystem(conf), dir)) {
+                if (r.round() <= resumedRound) last = r;
+            }
+            return last == null ? new WorkerDevices() : new WorkerDevices(last.workerArithmetic(), last.round());
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("could not read the metrics of {} to compare the workers' devices over the resume: {}", runDir, e.toString());
+            return new WorkerDevices();
+        }
     }
 }

@@ -27,9 +27,13 @@ import java.util.TreeMap;
 public final class RoundLog {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One round: NaN where the line had no value (a non-finite loss, an older line without a learning rate). */
+    /**
+     * One round: NaN where the line had no value (a non-finite loss, an older line without a learning rate);
+     * workerArithmetic is each worker's "backend: device" as it reported it.
+     */
     public record Round(long round, long epoch, long step, double loss, double learningRate, double examplesPerSecond,
-                        double roundMs, double computeMs, Map<Integer, Double> workerComputeMs) {}
+                        double roundMs, double computeMs, Map<Integer, Double> workerComputeMs,
+                        Map<Integer, String> workerArithmetic) {}
 
     /** One file's text and name, in the order the files are read. */
     public record File(String name, String text) {}
@@ -76,10 +80,14 @@ public final class RoundLog {
     private static Round round(JsonNode j) {
         if (!j.isObject() || !j.hasNonNull("round")) throw new IllegalArgumentException("no \"round\" field");
         Map<Integer, Double> workers = new TreeMap<>();
-        for (JsonNode w : j.path("perWorker")) workers.put(w.path("worker").asInt(), number(w, "computeMs"));
+        Map<Integer, String> arithmetic = new TreeMap<>();
+        for (JsonNode w : j.path("perWorker")) {
+            workers.put(w.path("worker").asInt(), number(w, "computeMs"));
+            arithmetic.put(w.path("worker").asInt(), w.path("backend").asText() + ": " + w.path("device").asText());
+        }
         return new Round(j.get("round").asLong(), j.path("epoch").asLong(), j.path("step").asLong(), number(j, "loss"),
                 number(j, "learningRate"), number(j, "examplesPerSecond"), number(j, "roundMs"), number(j, "computeMs"),
-                workers);
+                workers, arithmetic);
     }
 
     private static double number(JsonNode j, String field) {

@@ -13,8 +13,8 @@ class RoundLogTest {
     private static String line(long round, double loss, String more) {
         return "{\"round\":" + round + ",\"epoch\":1,\"stepInEpoch\":0,\"step\":" + (3 * round) + ",\"minibatches\":3,\"workers\":2,"
                 + "\"loss\":" + loss + more + ",\"examples\":48,\"examplesPerSecond\":" + (100 + round) + ",\"roundMs\":50.0,"
-                + "\"computeMs\":40.0,\"perWorker\":[{\"worker\":0,\"computeMs\":" + (10 + round) + "},{\"worker\":1,\"computeMs\":"
-                + (20 + round) + "}]}\n";
+                + "\"computeMs\":40.0,\"perWorker\":[{\"worker\":0,\"backend\":\"cpu\",\"device\":\"CPU, " + round + " threads\","
+                + "\"computeMs\":" + (10 + round) + "},{\"worker\":1,\"computeMs\":" + (20 + round) + "}]}\n";
     }
 
     @Test
@@ -29,6 +29,7 @@ class RoundLogTest {
         assertTrue(Double.isNaN(rounds.get(0).learningRate()), "a line from before the learning rate was logged");
         assertEquals(0.04, rounds.get(3).learningRate());
         assertEquals(Map.of(0, 14.0, 1, 24.0), rounds.get(3).workerComputeMs());
+        assertEquals("cpu: CPU, 4 threads", rounds.get(3).workerArithmetic().get(0));
         assertEquals(104.0, rounds.get(3).examplesPerSecond());
         assertEquals(12, rounds.get(3).step());
     }

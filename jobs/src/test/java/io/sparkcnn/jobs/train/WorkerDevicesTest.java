@@ -21,4 +21,19 @@ class WorkerDevicesTest {
         assertEquals(List.of("worker 1 (executor 3) runs on backend cpu: CPU, 4 threads"),
                 d.news(List.of(on(0, "1", "cpu", "CPU, 4 threads"), on(1, "3", "cpu", "CPU, 4 threads"))));
     }
+
+    @Test
+    void aResumedRunWarnsOnceForEachWorkerWhoseArithmeticChangedNamingBoth() {
+        String oneThread = "CPU, 1 threads, BLAS JNIBLAS (native libopenblasp-r0.3.21.so), OPENBLAS_NUM_THREADS=1";
+        String twoThreads = "CPU, 1 threads, BLAS JNIBLAS (native libopenblasp-r0.3.21.so), OPENBLAS_NUM_THREADS=2";
+        WorkerDevices d = new WorkerDevices(java.util.Map.of(0, "cpu: " + oneThread, 1, "cpu: " + oneThread), 40);
+        List<String> lines = d.news(List.of(on(0, "1", "cpu", oneThread), on(1, "2", "cpu", twoThreads)));
+        assertEquals(3, lines.size(), lines.toString());
+        assertEquals("worker 1 (executor 2) runs on backend cpu: " + twoThreads, lines.get(1));
+        assertEquals("WARNING: worker 1 ran on cpu: " + oneThread + " in round 40, before the resume, and on cpu: " + twoThreads
+                + " now: training goes on, but the results will differ in their low bits from an uninterrupted run's"
+                + " (docs/jobs.md, Determinism)", lines.get(2));
+        assertEquals(List.of("worker 1 (executor 3) runs on backend cpu: " + twoThreads),
+                d.news(List.of(on(0, "1", "cpu", oneThread), on(1, "3", "cpu", twoThreads))), "warned once, not per executor");
+    }
 }
