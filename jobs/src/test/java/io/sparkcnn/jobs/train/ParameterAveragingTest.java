@@ -160,4 +160,37 @@ class ParameterAveragingTest extends SharedSpark {
             assertEquals(n, end.params().length);
         }
     }
+
+    @Test
+    void outerNesterovStepsFromTheBroadcastModelOverThePlainMeanAndCarriesItsMomentum() {
+        OuterOptimizer outer = new OuterOptimizer(OuterOptimizer.Kind.NESTEROV, 0.7f, 0.9f);
+        ParameterAveraging plain = new ParameterAveraging(sc, data(), TinyNet.recipe(4, "adam"),
+                new DriverSettings(3, 2, Aggregation.PARAMETERS, true, 2, 1, 0, 7), "test");
+        ParameterAveraging slow = new ParameterAveraging(sc, data(), TinyNet.recipe(4, "adam"),
+                new DriverSettings(3, 2, Aggregation.PARAMETERS, true, 2, 1, 0, 7, outer), "test");
+        TrainingState s = slow.initialState();
+        int p = s.params().length;
+        assertArrayEquals(new float[p], s.outerMomentum());
+        assertEquals(0, plain.initialState().outerMomentum().length, "plain averaging keeps no outer momentum");
+        float[] u = new float[p];
+        for (int r = 0; r < 3; r++) {
+            TrainingState mean = plain.round(s).state(), next = slow.round(s).state();
+            double offMean = 0;
+            for (int i = 0; i < p; i++) {
+                float delta = s.params()[i] - mean.params()[i];
+                u[i] = 0.9f * u[i] + delta;
+                float expected = s.params()[i] - 0.7f * (0.9f * u[i] + delta);
+                assertEquals(expected, next.params()[i], 0f, "round " + (r + 1) + ", parameter " + i);
+                offMean = Math.max(offMean, Math.abs(next.params()[i] - mean.params()[i]));
+            }
+            assertTrue(offMean > 1e-4, "round " + (r + 1) + ": the outer step moved the model off the mean by " + offMean);
+            assertArrayEquals(u, next.outerMomentum(), 0f, "round " + (r + 1) + "'s momentum");
+            // buffers (batch-norm statistics) and the inner optimizer state are averaged as in plain averaging
+            assertArrayEquals(mean.buffers(), next.buffers(), 0f);
+            assertArrayEquals(mean.optimizerState(), next.optimizerState(), 0f);
+            assertEquals(mean.step(), next.step());
+            assertEquals(mean.round(), next.round());
+            s = next;
+        }
+    }
 }
