@@ -134,12 +134,12 @@ public final class ParameterAveraging {
         } else {
             opt = s.optimizerState();
         }
-        float[] u = s.outerMomentum();
-        if (settings.outer().enabled()) {
-            u = u.clone();
-            settings.outer().step(s.params(), params, u); // a frozen parameter's displacement is 0: u stays 0 there
-        }
         if (trainable != null) trainable.keepFrozen(s.params(), params, s.buffers(), buffers, s.optimizerState(), opt, p);
+        float[] u = s.outerMomentum();
+        if (settings.outer().enabled()) { // after keepFrozen: a frozen parameter's displacement is exactly 0, its u stays 0
+            u = u.clone();
+            settings.outer().step(s.params(), params, u);
+        }
         return s.advance(params, buffers, opt, steps, stepsPerEpoch).withOuterMomentum(u);
     }
 

@@ -141,17 +141,21 @@ class ParameterAveragingTest extends SharedSpark {
         ParameterLayout layout = ParameterLayout.of(spec);
         TrainerConfig adagrad = TrainerConfig.defaults().with("optimizer", "adagrad").with("adagradInitialAccumulator", 0.1)
                 .with("learningRate", 0.05).with("seed", 7L);
-        for (Aggregation mode : Aggregation.values()) {
+        OuterOptimizer nesterov = new OuterOptimizer(OuterOptimizer.Kind.NESTEROV, 0.7f, 0.9f);
+        for (DriverSettings settings : List.of(new DriverSettings(3, 2, Aggregation.PARAMETERS, true, 2, 1, 3, 7),
+                new DriverSettings(3, 2, Aggregation.GRADIENTS, true, 2, 1, 3, 7),
+                new DriverSettings(3, 2, Aggregation.PARAMETERS, true, 2, 1, 3, 7, nesterov))) {
+            String mode = settings.mode() + (settings.outer().enabled() ? " with the outer optimizer" : "");
             ModelRecipe recipe = ModelRecipe.of(spec, adagrad, 4, new BackendChoice("cpu", false, 1),
                     new LayerTraining(List.of(frozen), Map.of(), true));
-            ParameterAveraging d = new ParameterAveraging(sc, data(), recipe,
-                    new DriverSettings(3, 2, mode, true, 2, 1, 3, 7), "test");
+            ParameterAveraging d = new ParameterAveraging(sc, data(), recipe, settings, "test");
             TrainingState start = d.initialState(), end = runAll(d, start, new ArrayList<>());
             int n = start.params().length;
             for (ParameterLayout.Region r : layout.layer(frozen).params()) {
                 for (int i = r.offset(); i < r.offset() + r.length(); i++) {
                     assertEquals(start.params()[i], end.params()[i], 0f, mode + ": frozen parameter " + i);
                     assertEquals(start.optimizerState()[i], end.optimizerState()[i], 0f, mode + ": its optimizer state");
+                    if (settings.outer().enabled()) assertEquals(0f, end.outerMomentum()[i], 0f, mode + ": its outer momentum");
                 }
             }
             ParameterLayout.Region w = layout.layer(trains).params().get(0);
