@@ -116,6 +116,11 @@ class TrainJobTest extends SharedSpark {
     void withTheOuterOptimizerStoppingAndResumingGivesTheUninterruptedParametersBitForBit() throws IOException {
         String[] outer = {"model.file=" + bnNetwork(4), "train.epochs=1", "train.evaluateAtEnd=false",
                 "train.outerOptimizer=nesterov", "train.outerLearningRate=0.7", "train.outerMomentum=0.9"};
+        // gradients mode refuses it before anything runs, naming the setting
+        ConfigException gradients = assertThrows(ConfigException.class, () -> JobPlan.prepareTraining(config("outer-gradients",
+                "train.aggregation=gradients", "train.outerOptimizer=nesterov"), sc.hadoopConfiguration()));
+        assertTrue(gradients.getMessage().contains("train.outerOptimizer") && gradients.getMessage().contains("gradients"),
+                gradients.getMessage());
         train(config("outer-whole", outer), false);
         List<String> first = new ArrayList<>(List.of(outer));
         first.add("train.maxRounds=4"); // 9 rounds per epoch: stops mid-epoch, with momentum built up
