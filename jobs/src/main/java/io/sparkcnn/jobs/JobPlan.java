@@ -126,6 +126,9 @@ public record JobPlan(JobConfig config, Manifest manifest, String dataRoot, Netw
         if (training) plan.trainingSplit();
         if (training) checkBatchFits(network, cfg, "train.batchSizePerWorker");
         if (training) checkFineTuning(plan, hadoop);
+        if (training && cfg.string("train.aggregation").equals("gradients") && !cfg.string("train.outerOptimizer").equals("none")) {
+            throw new ConfigException("train.outerOptimizer", io.sparkcnn.jobs.train.DriverSettings.OUTER_IN_GRADIENTS_MODE);
+        }
         if (!training || cfg.bool("train.evaluateAtEnd")) checkBatchFits(network, cfg, "eval.batchSize");
         checkWritable(cfg.string("run.dir"), hadoop); // the first side effect: it creates run.dir
         return plan;

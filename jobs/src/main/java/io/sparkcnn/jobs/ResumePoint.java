@@ -1,6 +1,7 @@
 package io.sparkcnn.jobs;
 
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
+import io.sparkcnn.jobs.checkpoint.OuterMomentumSlot;
 import io.sparkcnn.jobs.config.ConfigException;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.ShardTableVersions;
@@ -59,8 +60,7 @@ record ResumePoint(Path checkpoint, TrainingState state, JobPlan plan, SplitInde
         Checkpoint c = l.checkpoint();
         JobConfig cfg = plan.config();
         requireSameRun(l, c, plan);
-        TrainingState state = new TrainingState(c.params(), c.buffers(), c.optimizerState(), c.counter("step", 0),
-                c.counter("epoch", 0), c.counter("stepInEpoch", 0), c.counter("round", 0));
+        TrainingState state = state(l, c, cfg);
         LOG.info("resuming from {} (round {}, step {}, epoch {}, code {})", l.dir(), state.round(), state.step(),
                 state.epoch(), c.codeVersion());
         String split = cfg.string("data.trainSplit");
@@ -68,6 +68,23 @@ record ResumePoint(Path checkpoint, TrainingState state, JobPlan plan, SplitInde
         return Optional.of(cfg.string(SETTING).equals("latest")
                 ? latest(l.dir(), state, plan, c.data(), now)
                 : pinned(spark, l.dir(), state, plan, c, now));
+    }
+
+    /**
+     * The checkpoint's state, with the outer momentum of train.outerOptimizer ({@link OuterMomentumSlot}).
+     * A run continues exactly only with the outer optimizer it had, so a change is refused.
+     */
+    private static TrainingState state(CheckpointStore.Loaded l, Checkpoint c, JobConfig cfg) {
+        boolean had = OuterMomentumSlot.holds(c);
+        boolean wants = !cfg.string("train.outerOptimizer").equals("none");
+        if (had != wants) {
+            throw new ConfigException("train.outerOptimizer", "the checkpoint " + l.dir() + " was trained "
+                    + (had ? "with train.outerOptimizer=nesterov" : "without an outer optimizer") + ", this run sets "
+                    + "train.outerOptimizer=" + cfg.string("train.outerOptimizer")
+                    + "; a run continues exactly only with the outer optimizer it had");
+        }
+        return new TrainingState(c.params(), c.buffers(), OuterMomentumSlot.innerState(c), c.counter("step", 0),
+                c.counter("epoch", 0), c.counter("stepInEpoch", 0), c.counter("round", 0), OuterMomentumSlot.momentum(c));
     }
 
     private static void requireSameRun(CheckpointStore.Loaded l, Checkpoint c, JobPlan plan) {
@@ -99,7 +116,7 @@ record ResumePoint(Path checkpoint, TrainingState state, JobPlan plan, SplitInde
             return new ResumePoint(dir, state, plan, train, now);
         }
         TrainingState moved = state.stepInEpoch() == 0 ? state : new TrainingState(state.params(), state.buffers(),
-                state.optimizerState(), state.step(), state.epoch() + 1, 0, state.round());
+                state.optimizerState(), state.step(), state.epoch() + 1, 0, state.round(), state.outerMomentum());
         LOG.warn("{}=latest: moving the run from {} to {}; the data cursor does not carry over to other rows, so "
                         + "training continues at the start of epoch {} (step {}, round {})", SETTING,
                 then == null ? "data it did not record (a checkpoint of format 1)" : then.describe(), now.describe(),

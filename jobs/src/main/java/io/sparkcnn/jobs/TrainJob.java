@@ -1,6 +1,7 @@
 package io.sparkcnn.jobs;
 
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
+import io.sparkcnn.jobs.checkpoint.OuterMomentumSlot;
 import io.sparkcnn.jobs.config.ConfigException;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.jobs.data.BoxSurvey;
@@ -17,6 +18,7 @@ import io.sparkcnn.jobs.train.ConsoleProgress;
 import io.sparkcnn.jobs.train.DriverSettings;
 import io.sparkcnn.jobs.train.MetricsLog;
 import io.sparkcnn.jobs.train.ModelRecipe;
+import io.sparkcnn.jobs.train.OuterOptimizer;
 import io.sparkcnn.jobs.train.ParameterAveraging;
 import io.sparkcnn.jobs.train.ShardSource;
 import io.sparkcnn.jobs.train.TrainingSource;
@@ -103,7 +105,7 @@ public final class TrainJob {
         DriverSettings settings = new DriverSettings(workers, cfg.integer("train.averagingFrequency"),
                 Aggregation.parse(cfg.string("train.aggregation")), cfg.bool("train.averageOptimizerState"),
                 cfg.integer("train.aggregationDepth"), cfg.integer("train.epochs"), cfg.integer("train.maxRounds"),
-                cfg.longValue("run.seed"));
+                cfg.longValue("run.seed"), outerOptimizer(cfg));
         ParameterAveraging driver = new ParameterAveraging(sc, source, recipe, settings, cfg.string("run.name"));
         TrainingState start = resumed.map(ResumePoint::state).orElseGet(() -> initialised(driver.initialState(), plan, cfg, sc, console));
         if (resumed.isPresent() && !cfg.string(InitFrom.SETTING).isEmpty()) {
@@ -199,7 +201,7 @@ public final class TrainJob {
         LOG.info("{}", report.summary());
         CheckpointStore store = new CheckpointStore(cfg.string("run.dir"), sc.hadoopConfiguration());
         store.writeText(new Path(store.root().getParent(), INIT_REPORT), report.toJson());
-        return new TrainingState(params, buffers, fresh.optimizerState(), 0, 0, 0, 0);
+        return new TrainingState(params, buffers, fresh.optimizerState(), 0, 0, 0, 0, fresh.outerMomentum());
     }
 
     /** The copy report of train.initFrom, in run.dir. */
@@ -217,8 +219,16 @@ public final class TrainJob {
         counters.put("batchSizePerWorker", (long) recipe.batch());
         int slots = s.params().length == 0 ? 0 : s.optimizerState().length / s.params().length;
         String optimizer = slots == 0 ? Checkpoint.NO_OPTIMIZER : recipe.trainerConfig().optimizer();
-        return new Checkpoint(plan.network(), recordedConfig, CodeVersion.current(), settings.seed(), counters,
+        Checkpoint c = new Checkpoint(plan.network(), recordedConfig, CodeVersion.current(), settings.seed(), counters,
                 s.params(), s.buffers(), optimizer, slots, s.optimizerState(), data);
+        return OuterMomentumSlot.with(c, s.outerMomentum());
+    }
+
+    /** train.outerOptimizer, train.outerLearningRate, train.outerMomentum. */
+    static OuterOptimizer outerOptimizer(JobConfig cfg) {
+        OuterOptimizer.Kind kind = OuterOptimizer.Kind.parse(cfg.string("train.outerOptimizer"));
+        if (kind == OuterOptimizer.Kind.NONE) return OuterOptimizer.NONE;
+        return new OuterOptimizer(kind, (float) cfg.decimal("train.outerLearningRate"), (float) cfg.decimal("train.outerMomentum"));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.sparkcnn.jobs;
 
 import io.sparkcnn.jobs.checkpoint.CheckpointStore;
+import io.sparkcnn.jobs.checkpoint.OuterMomentumSlot;
 import io.sparkcnn.jobs.config.ConfigException;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.model.train.Evaluation;
@@ -139,6 +140,37 @@ class TrainJobTest extends SharedSpark {
         // and a second run with the same seed and workers lands on the same bits
         train(config("again"), false);
         assertArrayEquals(checkpointParams("whole"), checkpointParams("again"));
+    }
+
+    @Test
+    void withTheOuterOptimizerStoppingAndResumingGivesTheUninterruptedParametersBitForBit() throws IOException {
+        String[] outer = {"model.file=" + bnNetwork(4), "train.epochs=1", "train.evaluateAtEnd=false",
+                "train.outerOptimizer=nesterov", "train.outerLearningRate=0.7", "train.outerMomentum=0.9"};
+        // gradients mode refuses it before anything runs, naming the setting
+        ConfigException gradients = assertThrows(ConfigException.class, () -> JobPlan.prepareTraining(config("outer-gradients",
+                "train.aggregation=gradients", "train.outerOptimizer=nesterov"), sc.hadoopConfiguration()));
+        assertTrue(gradients.getMessage().contains("train.outerOptimizer") && gradients.getMessage().contains("gradients"),
+                gradients.getMessage());
+        train(config("outer-whole", outer), false);
+        List<String> first = new ArrayList<>(List.of(outer));
+        first.add("train.maxRounds=4"); // 9 rounds per epoch: stops mid-epoch, with momentum built up
+        assertEquals(4, train(config("outer-parts", first.toArray(String[]::new)), false).state().round());
+        // the outer optimizer is part of the run: resuming without it is refused, naming the setting
+        ConfigException refused = assertThrows(ConfigException.class,
+                () -> train(config("outer-parts", "model.file=" + bnNetwork(4), "train.epochs=1"), true));
+        assertTrue(refused.getMessage().contains("train.outerOptimizer"), refused.getMessage());
+        TrainJob.Result resumed = train(config("outer-parts", outer), true);
+        assertEquals(9, resumed.state().round());
+        CheckpointStore.Loaded whole = newest("outer-whole"), parts = newest("outer-parts");
+        assertArrayEquals(whole.checkpoint().params(), parts.checkpoint().params());
+        assertArrayEquals(whole.checkpoint().buffers(), parts.checkpoint().buffers());
+        assertArrayEquals(whole.checkpoint().optimizerState(), parts.checkpoint().optimizerState(), "inner state and momentum");
+        assertEquals("sgd" + OuterMomentumSlot.SUFFIX, parts.checkpoint().optimizer());
+        float[] u = OuterMomentumSlot.momentum(parts.checkpoint());
+        assertArrayEquals(resumed.state().outerMomentum(), u);
+        double norm = 0;
+        for (float v : u) norm += v * v;
+        assertTrue(norm > 0, "the outer momentum is stored");
     }
 
     /** The tiny CNN with a batch norm, its head named "head" with this many classes; conv2 is copied and trains. */

@@ -17,7 +17,8 @@ import java.util.List;
  * round's minibatches from its own data cursor; the workers' vectors are summed in a fixed
  * order ({@link TreeSum}) and divided by W on the driver; the broadcast is destroyed. In
  * gradients mode the round is one minibatch, and the driver applies the averaged gradient
- * with the engine's optimizer. Step, epoch and cursor counters travel in
+ * with the engine's optimizer. With an {@link OuterOptimizer} the parameters' mean is taken as
+ * the end of an outer gradient step from the broadcast model, not as the next model. Step, epoch and cursor counters travel in
  * {@link TrainingState}, so the schedule never restarts.
  */
 public final class ParameterAveraging {
@@ -55,7 +56,8 @@ public final class ParameterAveraging {
         Network net = driverTrainer.network();
         this.schedule = recipe.trainerConfig().newLrSchedule();
         this.baseLearningRate = recipe.trainerConfig().learningRate();
-        this.initial = new TrainingState(net.params().clone(), net.buffers().clone(), initialOptimizerState, 0, 0, 0, 0);
+        this.initial = new TrainingState(net.params().clone(), net.buffers().clone(), initialOptimizerState, 0, 0, 0, 0,
+                settings.outer().initialMomentum(net.params().length));
     }
 
     public long stepsPerEpoch() { return stepsPerEpoch; }
@@ -138,7 +140,12 @@ public final class ParameterAveraging {
             opt = s.optimizerState();
         }
         if (trainable != null) trainable.keepFrozen(s.params(), params, s.buffers(), buffers, s.optimizerState(), opt, p);
-        return s.advance(params, buffers, opt, steps, stepsPerEpoch);
+        float[] u = s.outerMomentum();
+        if (settings.outer().enabled()) { // after keepFrozen: a frozen parameter's displacement is exactly 0, its u stays 0
+            u = u.clone();
+            settings.outer().step(s.params(), params, u);
+        }
+        return s.advance(params, buffers, opt, steps, stepsPerEpoch).withOuterMomentum(u);
     }
 
     private TrainingState applyGradients(TrainingState s, WorkerOutput sum) {

@@ -141,23 +141,60 @@ class ParameterAveragingTest extends SharedSpark {
         ParameterLayout layout = ParameterLayout.of(spec);
         TrainerConfig adagrad = TrainerConfig.defaults().with("optimizer", "adagrad").with("adagradInitialAccumulator", 0.1)
                 .with("learningRate", 0.05).with("seed", 7L);
-        for (Aggregation mode : Aggregation.values()) {
+        OuterOptimizer nesterov = new OuterOptimizer(OuterOptimizer.Kind.NESTEROV, 0.7f, 0.9f);
+        for (DriverSettings settings : List.of(new DriverSettings(3, 2, Aggregation.PARAMETERS, true, 2, 1, 3, 7),
+                new DriverSettings(3, 2, Aggregation.GRADIENTS, true, 2, 1, 3, 7),
+                new DriverSettings(3, 2, Aggregation.PARAMETERS, true, 2, 1, 3, 7, nesterov))) {
+            String mode = settings.mode() + (settings.outer().enabled() ? " with the outer optimizer" : "");
             ModelRecipe recipe = ModelRecipe.of(spec, adagrad, 4, new BackendChoice("cpu", false, 1),
                     new LayerTraining(List.of(frozen), Map.of(), true));
-            ParameterAveraging d = new ParameterAveraging(sc, data(), recipe,
-                    new DriverSettings(3, 2, mode, true, 2, 1, 3, 7), "test");
+            ParameterAveraging d = new ParameterAveraging(sc, data(), recipe, settings, "test");
             TrainingState start = d.initialState(), end = runAll(d, start, new ArrayList<>());
             int n = start.params().length;
             for (ParameterLayout.Region r : layout.layer(frozen).params()) {
                 for (int i = r.offset(); i < r.offset() + r.length(); i++) {
                     assertEquals(start.params()[i], end.params()[i], 0f, mode + ": frozen parameter " + i);
                     assertEquals(start.optimizerState()[i], end.optimizerState()[i], 0f, mode + ": its optimizer state");
+                    if (settings.outer().enabled()) assertEquals(0f, end.outerMomentum()[i], 0f, mode + ": its outer momentum");
                 }
             }
             ParameterLayout.Region w = layout.layer(trains).params().get(0);
             assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(start.params(), w.offset(), w.offset() + w.length()),
                     java.util.Arrays.copyOfRange(end.params(), w.offset(), w.offset() + w.length())), mode + ": " + trains + " trains");
             assertEquals(n, end.params().length);
+        }
+    }
+
+    @Test
+    void outerNesterovStepsFromTheBroadcastModelOverThePlainMeanAndCarriesItsMomentum() {
+        OuterOptimizer outer = new OuterOptimizer(OuterOptimizer.Kind.NESTEROV, 0.7f, 0.9f);
+        ParameterAveraging plain = new ParameterAveraging(sc, data(), TinyNet.recipe(4, "adam"),
+                new DriverSettings(3, 2, Aggregation.PARAMETERS, true, 2, 1, 0, 7), "test");
+        ParameterAveraging slow = new ParameterAveraging(sc, data(), TinyNet.recipe(4, "adam"),
+                new DriverSettings(3, 2, Aggregation.PARAMETERS, true, 2, 1, 0, 7, outer), "test");
+        TrainingState s = slow.initialState();
+        int p = s.params().length;
+        assertArrayEquals(new float[p], s.outerMomentum());
+        assertEquals(0, plain.initialState().outerMomentum().length, "plain averaging keeps no outer momentum");
+        float[] u = new float[p];
+        for (int r = 0; r < 3; r++) {
+            TrainingState mean = plain.round(s).state(), next = slow.round(s).state();
+            double offMean = 0;
+            for (int i = 0; i < p; i++) {
+                float delta = s.params()[i] - mean.params()[i];
+                u[i] = 0.9f * u[i] + delta;
+                float expected = s.params()[i] - 0.7f * (0.9f * u[i] + delta);
+                assertEquals(expected, next.params()[i], 0f, "round " + (r + 1) + ", parameter " + i);
+                offMean = Math.max(offMean, Math.abs(next.params()[i] - mean.params()[i]));
+            }
+            assertTrue(offMean > 1e-4, "round " + (r + 1) + ": the outer step moved the model off the mean by " + offMean);
+            assertArrayEquals(u, next.outerMomentum(), 0f, "round " + (r + 1) + "'s momentum");
+            // buffers (batch-norm statistics) and the inner optimizer state are averaged as in plain averaging
+            assertArrayEquals(mean.buffers(), next.buffers(), 0f);
+            assertArrayEquals(mean.optimizerState(), next.optimizerState(), 0f);
+            assertEquals(mean.step(), next.step());
+            assertEquals(mean.round(), next.round());
+            s = next;
         }
     }
 }
