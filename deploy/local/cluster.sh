@@ -12,6 +12,8 @@ dist="${SPARKCNN_DIST:-$root/dist}"
 state="${SPARKCNN_CLUSTER_DIR:-/tmp/sparkcnn-cluster}"
 port="${SPARKCNN_MASTER_PORT:-7077}"
 url="spark://127.0.0.1:$port"
+# the daemons' environment is their executors' too: LD_PRELOAD of libjsig (why: deploy/signal-chaining.sh)
+source "$root/deploy/signal-chaining.sh"
 export SPARK_HOME="$dist" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1 SPARK_LOG_DIR="$state/logs"
 opens=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
        --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED

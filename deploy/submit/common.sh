@@ -4,6 +4,8 @@
 #               else Spark's SparkSubmit class run from dist/jars, which needs no Spark distribution).
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 dist="${SPARKCNN_DIST:-$root/dist}"
+# LD_PRELOAD of the JDK's libjsig for this JVM and its children (why: deploy/signal-chaining.sh)
+source "$root/deploy/signal-chaining.sh"
 if [ ! -d "$dist/app" ]; then
   echo "no $dist/app: run deploy/build-dist.sh first" >&2
   exit 2

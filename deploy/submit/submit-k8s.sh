@@ -7,6 +7,8 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cores="${EXECUTOR_CORES:-4}"
+# libjsig in the pods (deploy/signal-chaining.sh): the JDK of Spark's images (eclipse-temurin) is /opt/java/openjdk
+image_jsig="${SPARKCNN_EXECUTOR_JSIG:-/opt/java/openjdk/lib/libjsig.so}"
 in_image="local:///opt/sparkcnn/app"
 image_jars="$(cd "$dist/app" && ls *.jar | grep -v '^sparkcnn-jobs-' | sed "s#^#$in_image/#" | paste -sd, -)"
 exec "${submit[@]}" --master "${K8S_MASTER:?set K8S_MASTER=k8s://https://host:port}" --deploy-mode cluster \
@@ -18,6 +20,7 @@ exec "${submit[@]}" --master "${K8S_MASTER:?set K8S_MASTER=k8s://https://host:po
   --conf spark.executor.memory="${EXECUTOR_MEMORY:-16g}" --conf spark.driver.memory="${SPARKCNN_DRIVER_MEMORY:-8g}" \
   --conf spark.dynamicAllocation.enabled=false \
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
+  ${jsig_path:+--conf spark.executorEnv.LD_PRELOAD="$image_jsig" --conf spark.kubernetes.driverEnv.LD_PRELOAD="$image_jsig"} \
   --conf "spark.driver.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=file:/opt/sparkcnn/conf/log4j2.xml" \
   --conf "spark.executor.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=file:/opt/sparkcnn/conf/log4j2.xml -Dio.sparkcnn.log.file=sparkcnn-executor.log" \
   ${SPARKCNN_GPU_CONF:+--properties-file "$SPARKCNN_GPU_CONF"} \

@@ -6,6 +6,8 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cores="${EXECUTOR_CORES:-4}"
+# libjsig in the containers (deploy/signal-chaining.sh): YARN expands {{JAVA_HOME}} to the node's JDK
+yarn_jsig="${SPARKCNN_EXECUTOR_JSIG:-{{JAVA_HOME\}\}/lib/libjsig.so}"
 # log4j2.xml travels with --files into every container's working directory; a client-mode driver reads it here
 driver_log="-Dlog4j2.configurationFile=log4j2.xml"
 [ "${DEPLOY_MODE:-cluster}" = client ] && driver_log="$driver_log_opts"
@@ -14,6 +16,7 @@ exec "${submit[@]}" --master yarn --deploy-mode "${DEPLOY_MODE:-cluster}" \
   --num-executors "${EXECUTORS:-2}" --executor-cores "$cores" --conf spark.task.cpus="$cores" \
   --conf spark.dynamicAllocation.enabled=false \
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
+  ${jsig_path:+--conf spark.executorEnv.LD_PRELOAD="$yarn_jsig" --conf spark.yarn.appMasterEnv.LD_PRELOAD="$yarn_jsig"} \
   --conf "spark.driver.extraJavaOptions=$java_opts $driver_log" \
   --conf "spark.executor.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=log4j2.xml -Dio.sparkcnn.log.file=<LOG_DIR>/sparkcnn-executor.log" \
   ${SPARKCNN_GPU_CONF:+--properties-file "$SPARKCNN_GPU_CONF"} \

@@ -138,6 +138,15 @@ final class LocalStandaloneCluster implements AutoCloseable {
         return java.net.URI.create("http://127.0.0.1:" + (port + 1) + "/json/").toURL();
     }
 
+    /** The master's and workers' process ids, from the PID files cluster.sh writes. */
+    List<Long> daemonPids() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        for (String name : List.of("master", "worker-1", "worker-2")) {
+            pids.add(Long.parseLong(Files.readString(state.resolve(name + ".pid")).trim()));
+        }
+        return pids;
+    }
+
     static int freeUiPort() throws IOException { return freePort(); }
 
     @Override
@@ -149,6 +158,7 @@ final class LocalStandaloneCluster implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("deploy/local/cluster.sh").toString(), command)
                 .redirectErrorStream(true).redirectOutput(state.getParent().resolve("cluster-" + command + ".log").toFile());
         env(pb);
+        pb.environment().remove("LD_PRELOAD"); // surefire's; the daemons' must come from cluster.sh itself
         Process p = pb.start();
         if (!p.waitFor(seconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroy();

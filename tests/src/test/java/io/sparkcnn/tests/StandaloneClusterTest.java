@@ -169,6 +169,15 @@ class StandaloneClusterTest extends SharedSpark {
         }
     }
 
+    /** Executors inherit their worker's environment; without libjsig pocl's LLVM can crash them (deploy/signal-chaining.sh). */
+    @Test
+    void theClusterDaemonsRunWithTheJdksSignalChaining() throws Exception {
+        for (long pid : cluster.daemonPids()) {
+            assertTrue(Files.readString(Path.of("/proc", Long.toString(pid), "maps")).contains("/libjsig.so"),
+                    "deploy/local/cluster.sh started process " + pid + " without libjsig.so preloaded");
+        }
+    }
+
     @Test
     void anExecutorKilledInsideARoundLosesATaskThatIsRerunAndChangesNothingInTheResult() throws Exception {
         int uiPort = LocalStandaloneCluster.freeUiPort();
