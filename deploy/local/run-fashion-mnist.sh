@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole pipeline in local mode on the local file system, from a fresh checkout:
 #   Fashion-MNIST idx files (Debian dataset-fashion-mnist) -> data-prep shards -> training with
-#   2 workers (LeNet-5, conf/fashion-mnist-lenet.conf) -> evaluation on the test split, which
+#   2 workers (a widened LeNet-5, lenet5_wide, conf/fashion-mnist-lenet.conf) -> evaluation on the test split, which
 #   prints "test accuracy: ..." (at least 0.90 with the shipped config).
 # Work goes to $SPARKCNN_WORK (default /tmp/sparkcnn): shards/fashion-mnist and runs/fashion-mnist-lenet.
 # Extra arguments are passed to the train command (e.g. --set train.epochs=2). dist/ is built

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The README's pipeline on a slice of the real Fashion-MNIST (Debian's dataset-fashion-mnist):
- * data-prep shards the idx files, then the jobs' CLI trains LeNet-5 with 2 workers in local
+ * data-prep shards the idx files, then the jobs' CLI trains the widened LeNet-5 with 2 workers in local
  * mode from conf/fashion-mnist-lenet.conf, evaluates and predicts, all on file://.
  */
 class EndToEndLocalTest {

@@ -5,6 +5,7 @@ import io.sparkcnn.model.layers.Activate;
 import io.sparkcnn.model.layers.BatchNorm;
 import io.sparkcnn.model.layers.Conv;
 import io.sparkcnn.model.layers.Dense;
+import io.sparkcnn.model.layers.Dropout;
 import io.sparkcnn.model.layers.Flatten;
 import io.sparkcnn.model.layers.Pool;
 import io.sparkcnn.model.tensor.Shape;
@@ -42,6 +43,31 @@ final class LeNet {
                 .add("bn2", new BatchNorm())
                 .add("relu2", Activate.relu())
                 .add("pool2", Pool.max2d(2)), classes);
+    }
+
+    /**
+     * LeNet-5's layout widened for the README job's accuracy margin: 16 and 32 filters of 5x5, each
+     * followed by batch norm, and one dense layer of 128 with dropout 0.3 before the classifier; 117,114
+     * parameters at 10 classes plus 96 running statistics, about 4x LeNet-5's multiply-adds. On
+     * Fashion-MNIST it reaches 0.91 in 10 epochs where LeNet-5 stays at 0.903-0.906 (docs/jobs.md).
+     */
+    static NetworkSpec buildWide(String name, int classes, Shape input) {
+        return NetworkSpec.builder(name, input)
+                .add("conv1", Conv.conv2d(16, 5, 1, 2).withoutBias())
+                .add("bn1", new BatchNorm())
+                .add("relu1", Activate.relu())
+                .add("pool1", Pool.max2d(2))
+                .add("conv2", Conv.conv2d(32, 5, 1, 0).withoutBias())
+                .add("bn2", new BatchNorm())
+                .add("relu2", Activate.relu())
+                .add("pool2", Pool.max2d(2))
+                .add("flatten", new Flatten())
+                .add("fc1", new Dense(128))
+                .add("relu3", Activate.relu())
+                .add("drop1", new Dropout(0.3f))
+                .add("fc2", new Dense(classes))
+                .loss(ModelZoo.classificationLoss())
+                .build();
     }
 
     private static NetworkSpec head(NetworkSpec.Builder b, int classes) {

@@ -19,6 +19,7 @@ import java.util.Set;
  * <tr><th>name</th><th>what</th><th>parameters</th></tr>
  * <tr><td>lenet5</td><td>LeNet-5 for 28x28x1</td><td>61,706 at 10 classes</td></tr>
  * <tr><td>lenet5_bn</td><td>the same with batch norm after each convolution</td><td>61,728 at 10 classes</td></tr>
+ * <tr><td>lenet5_wide</td><td>16 and 32 filters with batch norm, dense 128 with dropout (the README job's)</td><td>117,114 at 10 classes</td></tr>
  * <tr><td>vgg_small</td><td>six 3x3 conv-BN-ReLU in three stages, for 32x32x3</td><td>2,197,706 at 10 classes</td></tr>
  * <tr><td>resnet18, resnet34, resnet50</td><td>torchvision's, ImageNet stem</td><td>11,689,512 / 21,797,672 / 25,557,032 at 1000</td></tr>
  * <tr><td>resnet18_cifar, resnet34_cifar, resnet50_cifar</td><td>the same with a 3x3 stride-1 stem, no max pool</td><td>11,173,962 (resnet18_cifar at 10)</td></tr>
@@ -62,6 +63,7 @@ public final class ModelZoo {
     static {
         MODELS.put("lenet5", fixed(LeNet::build));
         MODELS.put("lenet5_bn", fixed(LeNet::buildWithBatchNorm));
+        MODELS.put("lenet5_wide", fixed(LeNet::buildWide));
         MODELS.put("vgg_small", fixed(Vgg::build));
         MODELS.put("resnet18", fixed((n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET18, false, false)));
         MODELS.put("resnet34", fixed((n, c, in) -> ResNet.build(n, c, in, ResNet.RESNET34, false, false)));

@@ -46,6 +46,8 @@ class ModelZooTest {
         assertEquals(61_706L, ModelZoo.build("lenet5", 10, Shape.of(1, 28, 28)).paramCount());
         // the same less the two convolutions' 6 + 16 biases, plus batch norm's gamma and beta for 6 + 16 channels
         assertEquals(61_706L - 22 + 44, ModelZoo.build("lenet5_bn", 10, Shape.of(1, 28, 28)).paramCount());
+        // conv 1*16*25 + 16*32*25, BN 2*(16 + 32), dense 800*128 + 128 and 128*10 + 10
+        assertEquals(400L + 12_800 + 96 + 102_528 + 1_290, ModelZoo.build("lenet5_wide", 10, Shape.of(1, 28, 28)).paramCount());
         // kuangliu's pytorch-cifar ResNet18, the usual CIFAR variant
         assertEquals(11_173_962L, ModelZoo.build("resnet18_cifar", 10, CIFAR).paramCount());
         // convs 3*64*9 + 64*64*9 + 64*128*9 + 128*128*9 + 128*256*9 + 256*256*9, BN 2*(2*64 + 2*128 + 2*256),
