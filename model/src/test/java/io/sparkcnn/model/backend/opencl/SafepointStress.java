@@ -20,7 +20,7 @@ public final class SafepointStress {
     public static void main(String[] args) throws Exception {
         int threads = Integer.parseInt(args[0]), safepoints = Integer.parseInt(args[1]);
         System.out.println("OpenCL devices: " + OpenClDevices.all().size());
-        // no Java thread runs now, so nothing faults: -Xcheck:jni's periodic signal check sees the handlers as the probe left them
+        // no Java thread runs now, so nothing faults: -Xcheck:jni's periodic signal check (every 10 ms) sees the handlers as the probe left them
         Thread.sleep(Long.getLong("sparkcnn.stress.pauseMs", 0));
         List<Thread> team = new ArrayList<>();
         for (int t = 0; t < threads; t++) {

@@ -33,7 +33,7 @@ class SignalChainingTest {
     /** The child: -Xcheck:jni, the probe, a pause with no Java thread running, then 4 threads through 300 safepoints. */
     private static List<String> stressCommand() {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-Xcheck:jni",
-                "-Dsparkcnn.stress.pauseMs=1000", "-cp", System.getProperty("java.class.path"),
+                "-Dsparkcnn.stress.pauseMs=2000", "-cp", System.getProperty("java.class.path"),
                 SafepointStress.class.getName(), "4", "300");
     }
 
