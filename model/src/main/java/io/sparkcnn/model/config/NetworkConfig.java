@@ -186,6 +186,8 @@ public final class NetworkConfig {
             if (v == null) throw new NetworkConfigException(c.where() + ": missing required key 'layers' (or 'zoo')");
             if (v.valueType() != ConfigValueType.LIST) throw c.error("layers", "expected a list of layer objects, got " + v.valueType());
             ConfigList list = (ConfigList) v;
+            // the loss goes on the last layer: an empty list has none (the fuzzer's IndexOutOfBounds)
+            if (list.isEmpty()) throw c.error("layers", "the list is empty: a network needs at least one layer");
             List<Node> nodes = new ArrayList<>();
             String previous = NetworkSpec.INPUT;
             for (int i = 0; i < list.size(); i++) {

@@ -34,6 +34,16 @@ class NetworkConfigErrorTest {
     }
 
     @Test
+    void emptyLayerList() throws IOException {
+        assertMentions(failure(""), "key 'layers'", "the list is empty");
+        // with a loss, which goes on the last layer (found by NetworkConfigFuzzTest: IndexOutOfBounds)
+        Path file = dir.resolve("empty-with-loss.conf");
+        Files.writeString(file, "network {\n  input = [1, 8, 8]\n  layers = []\n  loss { type = softmax_cross_entropy }\n}\n");
+        NetworkConfigException e = assertThrows(NetworkConfigException.class, () -> NetworkConfig.read(file));
+        assertMentions(e.getMessage(), file.toString(), "key 'layers'", "the list is empty");
+    }
+
+    @Test
     void unknownKey() throws IOException {
         String m = failure("{ type = conv2d, name = c1, filter = 4, filters = 4, kernel = 3 }");
         assertMentions(m, "layer 1 'c1' (conv2d)", "key 'filter'", "unknown key", "filters");
