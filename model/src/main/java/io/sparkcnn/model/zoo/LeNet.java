@@ -34,15 +34,7 @@ final class LeNet {
      * for a few percent more time (the README's job, docs/jobs.md).
      */
     static NetworkSpec buildWithBatchNorm(String name, int classes, Shape input) {
-        return head(NetworkSpec.builder(name, input)
-                .add("conv1", Conv.conv2d(6, 5, 1, 2).withoutBias())
-                .add("bn1", new BatchNorm())
-                .add("relu1", Activate.relu())
-                .add("pool1", Pool.max2d(2))
-                .add("conv2", Conv.conv2d(16, 5, 1, 0).withoutBias())
-                .add("bn2", new BatchNorm())
-                .add("relu2", Activate.relu())
-                .add("pool2", Pool.max2d(2)), classes);
+        return head(batchNormStages(NetworkSpec.builder(name, input), 6, 16), classes);
     }
 
     /**
@@ -52,15 +44,7 @@ final class LeNet {
      * Fashion-MNIST it reaches 0.91 in 10 epochs where LeNet-5 stays at 0.903-0.906 (docs/jobs.md).
      */
     static NetworkSpec buildWide(String name, int classes, Shape input) {
-        return NetworkSpec.builder(name, input)
-                .add("conv1", Conv.conv2d(16, 5, 1, 2).withoutBias())
-                .add("bn1", new BatchNorm())
-                .add("relu1", Activate.relu())
-                .add("pool1", Pool.max2d(2))
-                .add("conv2", Conv.conv2d(32, 5, 1, 0).withoutBias())
-                .add("bn2", new BatchNorm())
-                .add("relu2", Activate.relu())
-                .add("pool2", Pool.max2d(2))
+        return batchNormStages(NetworkSpec.builder(name, input), 16, 32)
                 .add("flatten", new Flatten())
                 .add("fc1", new Dense(128))
                 .add("relu3", Activate.relu())
@@ -68,6 +52,18 @@ final class LeNet {
                 .add("fc2", new Dense(classes))
                 .loss(ModelZoo.classificationLoss())
                 .build();
+    }
+
+    /** LeNet's two 5x5 stages (the first padded to keep 28x28), each conv-BN-ReLU-maxpool, of f1 and f2 filters. */
+    private static NetworkSpec.Builder batchNormStages(NetworkSpec.Builder b, int f1, int f2) {
+        return b.add("conv1", Conv.conv2d(f1, 5, 1, 2).withoutBias())
+                .add("bn1", new BatchNorm())
+                .add("relu1", Activate.relu())
+                .add("pool1", Pool.max2d(2))
+                .add("conv2", Conv.conv2d(f2, 5, 1, 0).withoutBias())
+                .add("bn2", new BatchNorm())
+                .add("relu2", Activate.relu())
+                .add("pool2", Pool.max2d(2));
     }
 
     private static NetworkSpec head(NetworkSpec.Builder b, int classes) {
