@@ -29,6 +29,15 @@ abstract class JobCommand implements Callable<Integer> {
     @Option(names = "--help", usageHelp = true, description = "Show this help, with every setting, its default and description.")
     boolean help;
 
+    /**
+     * A round's result (one model vector per worker) above Spark's default 1 MiB goes through the
+     * block manager: the task stores it, the driver fetches it in a second round trip and removes it,
+     * 15-20 ms a round for the README job's 1.4 MB vectors. Up to the RPC message limit (128 MiB,
+     * Spark caps the setting there) it now travels with the task's status update. A value set with
+     * spark-submit --conf wins.
+     */
+    static final String DIRECT_RESULT_SETTING = "spark.task.maxDirectResultSize", DIRECT_RESULT_SIZE = "128m";
+
     @Override
     public Integer call() {
         String command = getClass().getAnnotation(Command.class).name();
@@ -41,6 +50,7 @@ abstract class JobCommand implements Callable<Integer> {
         JobPlan plan = plan(cfg, hadoop);
         try (RunLog log = RunLog.start(cfg.string("run.dir"), command, hadoop, console)) {
             SparkSession.Builder builder = SparkSession.builder().appName(cfg.string("run.name"));
+            sessionDefaults(sparkConf).forEach(builder::config);
             if (!sparkConf.contains("spark.master")) {
                 // run straight from java (not spark-submit): local mode with a thread per worker
                 builder.master("local[" + cfg.integer("train.workers") + "]").config("spark.ui.showConsoleProgress", "false");
@@ -56,6 +66,13 @@ abstract class JobCommand implements Callable<Integer> {
     }
 
     abstract int run(SparkSession spark, JobPlan plan, JobConsole console);
+
+    /** The Spark settings the jobs start their session with, where spark-submit did not set them. */
+    static java.util.Map<String, String> sessionDefaults(SparkConf given) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        if (!given.contains(DIRECT_RESULT_SETTING)) m.put(DIRECT_RESULT_SETTING, DIRECT_RESULT_SIZE);
+        return m;
+    }
 
     /** Checks the settings and the data; nothing is written before it returns but the run directory. */
     JobPlan plan(JobConfig cfg, Configuration hadoop) { return JobPlan.prepare(cfg, hadoop); }

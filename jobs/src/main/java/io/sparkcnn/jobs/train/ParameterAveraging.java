@@ -39,6 +39,12 @@ public final class ParameterAveraging {
     /** The rate the workers' updates use, for the metrics: a pure function of the global step. */
     private final io.sparkcnn.model.optim.LrSchedule schedule;
     private final double baseLearningRate;
+    /**
+     * The worker's code and its data source (shard index, Hadoop configuration), sent once per run:
+     * captured in each round's closure they were serialized twice on the driver and deserialized in
+     * every task, every round (docs/benchmarks.md, "Where a round's time outside compute went").
+     */
+    private Broadcast<RoundWorker> workerBroadcast;
 
     public ParameterAveraging(JavaSparkContext sc, TrainingSource source, ModelRecipe recipe, DriverSettings settings,
                               String jobPrefix) {
@@ -78,12 +84,33 @@ public final class ParameterAveraging {
     /** Runs rounds until the epochs (or maxRounds) are done or the listener stops; returns the last state. */
     public TrainingState run(TrainingState start, RoundListener listener) {
         TrainingState s = start;
-        while (!finished(s)) {
-            RoundResult r = round(s);
-            s = r.state();
-            if (!listener.roundDone(s, r.metrics())) break;
+        try {
+            while (!finished(s)) {
+                RoundResult r = round(s);
+                s = r.state();
+                if (!listener.roundDone(s, r.metrics())) break;
+            }
+        } finally {
+            releaseWorker();
         }
         return s;
+    }
+
+    /** The per-run broadcast of the worker, made at the first round. */
+    private Broadcast<RoundWorker> worker() {
+        if (workerBroadcast == null) {
+            workerBroadcast = sc.broadcast(new RoundWorker(runId, source, recipe, settings.workers(), settings.seed(),
+                    settings.averageOptimizerState()));
+        }
+        return workerBroadcast;
+    }
+
+    /** Drops the worker's broadcast from the executors; a later round sends it again. */
+    private void releaseWorker() {
+        if (workerBroadcast != null) {
+            workerBroadcast.destroy();
+            workerBroadcast = null;
+        }
     }
 
     public record RoundResult(TrainingState state, RoundMetrics metrics) {}
@@ -98,17 +125,16 @@ public final class ParameterAveraging {
         sc.setJobGroup(jobPrefix + "-epoch-" + (s.epoch() + 1), jobPrefix + ": epoch " + (s.epoch() + 1) + "/"
                 + settings.epochs() + ", round " + (s.round() + 1) + " (" + settings.mode().name().toLowerCase()
                 + ", " + settings.workers() + " workers x " + steps + " minibatches)", false);
+        Broadcast<RoundWorker> worker = worker();
         long t0 = System.nanoTime();
         Broadcast<RoundInput> bc = sc.broadcast(in);
         long put = System.nanoTime() - t0;
         WorkerOutput sum;
         try {
-            RoundWorker worker = new RoundWorker(runId, source, recipe, settings.workers(), settings.seed(),
-                    settings.averageOptimizerState());
             List<Integer> ids = new ArrayList<>();
             for (int w = 0; w < settings.workers(); w++) ids.add(w);
             JavaRDD<WorkerOutput> outputs = sc.parallelize(ids, settings.workers())
-                    .mapPartitionsWithIndex((index, it) -> worker.run(index, bc), true);
+                    .mapPartitionsWithIndex((index, it) -> worker.value().run(index, bc), true);
             sum = TreeSum.sum(outputs, settings.aggregationDepth());
         } finally {
             bc.destroy();

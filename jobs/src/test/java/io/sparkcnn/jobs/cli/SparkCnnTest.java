@@ -147,4 +147,15 @@ class SparkCnnTest {
         java.util.Arrays.fill(a, v);
         return a;
     }
+
+    @Test
+    void roundResultsTravelWithTheTaskStatusUnlessSparkSubmitSaysOtherwise() {
+        // the README job's 1.4 MB model vectors are over Spark's 1 MiB default: each would take a block-manager round trip
+        org.apache.spark.SparkConf plain = new org.apache.spark.SparkConf(false);
+        assertEquals(Map.of("spark.task.maxDirectResultSize", "128m"), JobCommand.sessionDefaults(plain));
+        long bytes = org.apache.spark.network.util.JavaUtils.byteStringAsBytes(JobCommand.DIRECT_RESULT_SIZE);
+        assertTrue(bytes >= 64L << 20, "a ResNet-18's 45 MB parameter vector fits: " + bytes);
+        org.apache.spark.SparkConf chosen = new org.apache.spark.SparkConf(false).set("spark.task.maxDirectResultSize", "4m");
+        assertTrue(JobCommand.sessionDefaults(chosen).isEmpty(), "a --conf value wins");
+    }
 }

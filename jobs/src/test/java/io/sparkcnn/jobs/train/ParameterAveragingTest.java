@@ -197,4 +197,38 @@ class ParameterAveragingTest extends SharedSpark {
             s = next;
         }
     }
+
+    /** Counts how often the worker's data source is deserialized: a round's closure used to carry it into every task. */
+    private static final class DeserializationCountingSource implements TrainingSource {
+        static final java.util.concurrent.atomic.AtomicInteger READS = new java.util.concurrent.atomic.AtomicInteger();
+        private final SyntheticSource data = new SyntheticSource(ROWS, TinyNet.INPUT, TinyNet.CLASSES);
+
+        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            READS.incrementAndGet();
+        }
+
+        @Override
+        public long stepsPerEpoch(int workers, int batch) { return data.stepsPerEpoch(workers, batch); }
+
+        @Override
+        public BatchFeed open(int worker, int workers, int batch, long seed) { return data.open(worker, workers, batch, seed); }
+
+        @Override
+        public String id() { return "deserialization-counting"; }
+    }
+
+    @Test
+    void theWorkersSourceTravelsOncePerRunNotWithEveryTask() {
+        // a shard source carries the shard index and the whole Hadoop configuration: sent with each
+        // round's tasks it was serialized on the driver and deserialized in every task, every round
+        DeserializationCountingSource.READS.set(0);
+        ParameterAveraging d = driver(2, 4, 2, Aggregation.PARAMETERS, "sgd", 1, 6, new DeserializationCountingSource());
+        List<RoundMetrics> rounds = new ArrayList<>();
+        runAll(d, d.initialState(), rounds);
+        assertEquals(6, rounds.size());
+        // one JVM (local[2]) is one executor: at most one copy, however many rounds and tasks (12 here)
+        assertTrue(DeserializationCountingSource.READS.get() <= 1,
+                "the source was deserialized " + DeserializationCountingSource.READS.get() + " times in 6 rounds x 2 workers");
+    }
 }
