@@ -32,7 +32,7 @@ abstract class JobCommand implements Callable<Integer> {
     /**
      * A round's result (one model vector per worker) above Spark's default 1 MiB goes through the
      * block manager: the task stores it, the driver fetches it in a second round trip and removes it,
-     * 15-20 ms a round for the README job's 1.4 MB vectors. Up to the RPC message limit (128 MiB,
+     * 18-22 ms a round for the README job's 1.4 MB vectors (event log, loaded machine). Up to the RPC message limit (128 MiB,
      * Spark caps the setting there) it now travels with the task's status update. A value set with
      * spark-submit --conf wins.
      */
