@@ -123,6 +123,68 @@ class ResNet18Cifar(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
+class Bottleneck(nn.Module):
+    """torchvision's v1.5 bottleneck: 1x1 - 3x3 (the stride) - 1x1 (4x width), BN after each, shortcut, relu."""
+
+    def __init__(self, cin, width, stride):
+        super().__init__()
+        cout = 4 * width
+        self.body = nn.Sequential(
+            nn.Conv2d(cin, width, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(inplace=True),
+            nn.Conv2d(width, width, 3, stride, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(inplace=True),
+            nn.Conv2d(width, cout, 1, bias=False), nn.BatchNorm2d(cout))
+        self.downsample = None
+        if stride != 1 or cin != cout:
+            self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        shortcut = x if self.downsample is None else self.downsample(x)
+        return F.relu(self.body(x) + shortcut)
+
+
+class ResNet50(nn.Module):
+    """torchvision's resnet50 (25,557,032 parameters at 1000 classes), as sparkcnn's zoo resnet50."""
+
+    def __init__(self, classes=1000):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True),
+                                  nn.MaxPool2d(3, 2, 1))
+        blocks, cin = [], 64
+        for stage, (width, count) in enumerate([(64, 3), (128, 4), (256, 6), (512, 3)]):
+            for block in range(count):
+                stride = 2 if stage > 0 and block == 0 else 1
+                blocks.append(Bottleneck(cin, width, stride))
+                cin = 4 * width
+        self.layers = nn.Sequential(*blocks)
+        self.fc = nn.Linear(2048, classes)
+
+    def forward(self, x):
+        x = self.layers(self.stem(x))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+class MobileNetV1(nn.Module):
+    """MobileNet-v1 width 1.0 as sparkcnn's zoo mobilenet_v1: 3x3/2 stem, 13 depthwise-separable blocks, ReLU, dropout 0.001."""
+
+    BLOCKS = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
+              (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1)]
+
+    def __init__(self, classes=1000):
+        super().__init__()
+        layers, cin = [nn.Conv2d(3, 32, 3, 2, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU(inplace=True)], 32
+        for cout, stride in self.BLOCKS:
+            layers += [nn.Conv2d(cin, cin, 3, stride, 1, groups=cin, bias=False), nn.BatchNorm2d(cin), nn.ReLU(inplace=True),
+                       nn.Conv2d(cin, cout, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+            cin = cout
+        self.features = nn.Sequential(*layers)
+        self.dropout = nn.Dropout(1e-3)
+        self.fc = nn.Linear(1024, classes)
+
+    def forward(self, x):
+        x = torch.flatten(F.adaptive_avg_pool2d(self.features(x), 1), 1)
+        return self.fc(self.dropout(x))
+
+
 class Conv2Plus1D(nn.Sequential):
     """A 3x3x3 convolution factored into (1,3,3) spatial and (3,1,1) temporal ones (Tran et al. 2018)."""
 
@@ -175,6 +237,8 @@ class R2Plus1D18(nn.Module):
 TRAIN_CASES = [
     ("LeNet-5 28x28x1 batch 64", LeNet5, (1, 28, 28), 10, 64),
     ("ResNet-18 CIFAR 32x32x3 batch 32", ResNet18Cifar, (3, 32, 32), 10, 32),
+    ("ResNet-50 224x224x3 batch 8", ResNet50, (3, 224, 224), 1000, 8),
+    ("MobileNet-v1 224x224x3 batch 8", MobileNetV1, (3, 224, 224), 1000, 8),
     ("R(2+1)D-18 3x8x56x56 batch 4", R2Plus1D18, (3, 8, 56, 56), 400, 4),
 ]
 

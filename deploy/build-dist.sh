@@ -2,7 +2,7 @@
 # Builds what spark-submit needs into dist/ (or $SPARKCNN_DIST):
 #   dist/app/   the application jars that a Spark distribution does not have: sparkcnn-jobs,
 #               -model, -data-prep, picocli, Typesafe Config, Aparapi (+JNI, BCEL), netlib BLAS,
-#               Delta Lake, bytedeco FFmpeg (Kinetics), protobuf-java (the ONNX exporter's, for a Spark without it: 4.2 has
+#               Delta Lake, bytedeco FFmpeg (Kinetics) and oneDNN (+ its OpenCL preset; CPU convolutions), protobuf-java (the ONNX exporter's, for a Spark without it: 4.2 has
 #               the same version), JFreeChart (the training report's charts). spark-submit takes dist/app/sparkcnn-jobs-*.jar as the application
 #               and the rest with --jars.
 #   dist/conf/  log4j2.xml, the launchers' log configuration.
@@ -32,7 +32,7 @@ done
 rm -f "$dist"/jars/slf4j-simple-*.jar
 for pattern in 'sparkcnn-*.jar' 'picocli-*.jar' 'config-*.jar' 'aparapi-*.jar' 'bcel-*.jar' 'blas-*.jar' \
                'arpack_combined_all-*.jar' 'delta-*.jar' \
-               'javacv-*.jar' 'javacpp-*.jar' 'ffmpeg-*.jar' 'protobuf-java-[0-9]*.jar' 'jfreechart-*.jar'; do
+               'javacv-*.jar' 'javacpp-*.jar' 'ffmpeg-*.jar' 'dnnl-*.jar' 'opencl-*.jar' 'protobuf-java-[0-9]*.jar' 'jfreechart-*.jar'; do
   for j in "$dist"/jars/$pattern; do [ -e "$j" ] && cp "$j" "$dist/app/"; done
 done
 echo "dist: $(ls "$dist/app" | wc -l) application jars in $dist/app, $(ls "$dist/jars" | wc -l) runtime jars in $dist/jars"

@@ -3,15 +3,19 @@ package io.sparkcnn.jobs.train;
 import io.sparkcnn.jobs.config.JobConfig;
 import io.sparkcnn.model.backend.Backend;
 import io.sparkcnn.model.backend.Backends;
+import io.sparkcnn.model.backend.cpu.CpuConvChoice;
 
 import java.io.Serializable;
 
 /**
- * The backend each executor builds: backend.kind (auto|opencl|cpu), strictness, and CPU
- * threads (0: the task's spark.task.cpus). With Spark GPU scheduling the task's GPU address
+ * The backend each executor builds: backend.kind (auto|opencl|cpu), strictness, CPU
+ * threads (0: the task's spark.task.cpus) and how the CPU backend convolves (backend.cpuConv). With Spark GPU scheduling the task's GPU address
  * is the device index; without it, the first device of the kind.
  */
-public record BackendChoice(String kind, boolean strict, int threads) implements Serializable {
+public record BackendChoice(String kind, boolean strict, int threads, String cpuConv) implements Serializable {
+
+    /** With backend.cpuConv=auto. */
+    public BackendChoice(String kind, boolean strict, int threads) { this(kind, strict, threads, "auto"); }
 
     /** deviceIndex: the OpenCL device of the task's GPU, or -1 for the first device. */
     public Backend create(int taskCpus, int deviceIndex) {
@@ -20,7 +24,7 @@ public record BackendChoice(String kind, boolean strict, int threads) implements
         // threads run it at once; OpenClDevices now probes once per JVM under a lock shared by every
         // class loader. This lock only keeps the tasks of one executor making backends one at a time.
         synchronized (BackendChoice.class) {
-            return Backends.create(kind, Math.max(0, deviceIndex), strict, t);
+            return Backends.create(kind, Math.max(0, deviceIndex), strict, t, CpuConvChoice.parse(cpuConv));
         }
     }
 
@@ -32,6 +36,6 @@ public record BackendChoice(String kind, boolean strict, int threads) implements
     public static BackendChoice of(JobConfig cfg) {
         String kind = cfg.string("backend.kind");
         return new BackendChoice(kind, cfg.bool("backend.strict") || "opencl".equalsIgnoreCase(kind.trim()),
-                cfg.integer("backend.threads"));
+                cfg.integer("backend.threads"), cfg.string("backend.cpuConv"));
     }
 }

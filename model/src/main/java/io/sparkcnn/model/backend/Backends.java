@@ -2,6 +2,7 @@ package io.sparkcnn.model.backend;
 
 import com.aparapi.device.OpenCLDevice;
 import io.sparkcnn.model.backend.cpu.CpuBackend;
+import io.sparkcnn.model.backend.cpu.CpuConvChoice;
 import io.sparkcnn.model.backend.opencl.OpenClBackend;
 import io.sparkcnn.model.backend.opencl.OpenClDevices;
 
@@ -27,16 +28,21 @@ public final class Backends {
     private Backends() {}
 
     public static Backend create(String kind, int deviceIndex, boolean strict, int cpuThreads) {
+        return create(kind, deviceIndex, strict, cpuThreads, CpuConvChoice.AUTO);
+    }
+
+    /** cpuConv: how the CPU backend convolves (backend.cpuConv), when the CPU backend is the one made. */
+    public static Backend create(String kind, int deviceIndex, boolean strict, int cpuThreads, CpuConvChoice cpuConv) {
         String k = kind == null ? "auto" : kind.trim().toLowerCase(Locale.ROOT);
         if (deviceIndex < 0) throw new IllegalArgumentException("device index must be >= 0, got " + deviceIndex);
         Backend b = switch (k) {
-            case "cpu" -> new CpuBackend(cpuThreads);
+            case "cpu" -> new CpuBackend(cpuThreads, cpuConv);
             case "opencl" -> new OpenClBackend(pick(OpenClDevices.all(), deviceIndex, "OpenCL devices"), strict, cpuThreads);
             case "auto" -> {
                 List<OpenCLDevice> accelerators = OpenClDevices.accelerators();
                 if (accelerators.isEmpty()) {
                     LOG.info("backend=auto: no OpenCL GPU or accelerator ({}); using the CPU backend", OpenClDevices.list());
-                    yield new CpuBackend(cpuThreads);
+                    yield new CpuBackend(cpuThreads, cpuConv);
                 }
                 yield new OpenClBackend(pick(accelerators, deviceIndex, "OpenCL GPUs and accelerators"), strict, cpuThreads);
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkcnn.model.backend.Backend;
 import io.sparkcnn.model.backend.Backends;
 import io.sparkcnn.model.backend.cpu.Blas;
+import io.sparkcnn.model.backend.cpu.CpuConvChoice;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,7 +79,11 @@ public final class BenchMain {
         }
     }
 
-    private static Backend backend(String name, BenchOptions o) { return Backends.create(name, 0, true, o.threads()); }
+    /** cpu-gemm and cpu-dnnl: the CPU backend with backend.cpuConv set so; cpu is its default (auto). */
+    private static Backend backend(String name, BenchOptions o) {
+        if (name.startsWith("cpu-")) return Backends.create("cpu", 0, true, o.threads(), CpuConvChoice.parse(name.substring(4)));
+        return Backends.create(name, 0, true, o.threads());
+    }
 
     private static void sgemm(BenchOptions o, List<TorchPeer> peers, BenchReport report, boolean after) {
         for (int n : new int[]{1024, 2048}) {

@@ -14,7 +14,8 @@ record BenchOptions(List<String> backends, int threads, int rounds, int warmup, 
             usage: bench [--backends cpu[,opencl]] [--threads N] [--rounds K] [--warmup W] [--reps R]
                          [--train-warmup W] [--train-reps R] [--sections sgemm,conv,train,video]
                          [--profile true] [--torch PYTHON[,PYTHON]|none] [--out FILE]
-              --backends      engine backends to measure, one column each (default cpu)
+              --backends      engine backends to measure, one column each (default cpu): cpu, cpu-gemm, cpu-dnnl
+                              (the CPU backend with backend.cpuConv auto, gemm, dnnl), opencl
               --threads       CPU threads of the backend and of PyTorch; set OPENBLAS_NUM_THREADS to the same (default: all cores)
               --rounds        each measurement alternates this many times between PyTorch and the backends,
                               so that all see the same machine load; medians are over all rounds (default 3)

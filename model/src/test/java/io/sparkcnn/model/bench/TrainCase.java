@@ -12,7 +12,9 @@ record TrainCase(String name, String zooModel, Shape input, int classes, int bat
 
     static final List<TrainCase> ALL = List.of(
             new TrainCase("LeNet-5 28x28x1 batch 64", "lenet5", Shape.of(1, 28, 28), 10, 64),
-            new TrainCase("ResNet-18 CIFAR 32x32x3 batch 32", "resnet18_cifar", Shape.of(3, 32, 32), 10, 32));
+            new TrainCase("ResNet-18 CIFAR 32x32x3 batch 32", "resnet18_cifar", Shape.of(3, 32, 32), 10, 32),
+            new TrainCase("ResNet-50 224x224x3 batch 8", "resnet50", Shape.of(3, 224, 224), 1000, 8),
+            new TrainCase("MobileNet-v1 224x224x3 batch 8", "mobilenet_v1", Shape.of(3, 224, 224), 1000, 8));
 
     /** The video section: R(2+1)D-18 (Kinetics-400 head) on 8-frame 56x56 clips, torchvision's r2plus1d_18 beside it. */
     static final List<TrainCase> VIDEO = List.of(

@@ -16,12 +16,13 @@ import io.sparkcnn.model.backend.PoolOp;
 import io.sparkcnn.model.backend.TensorOps;
 
 /**
- * The CPU backend: the arenas are the working memory; convolutions and dense layers run
- * as im2col + SGEMM through {@link Blas} (native OpenBLAS when installed), the rest as
- * plain Java loops split over {@link CpuContext}'s threads.
+ * The CPU backend: the arenas are the working memory; convolutions run through oneDNN or as
+ * im2col + SGEMM ({@link CpuConvChoice}), dense layers as SGEMM through {@link Blas} (native
+ * OpenBLAS when installed), the rest as plain Java loops split over {@link CpuContext}'s threads.
  */
 public final class CpuBackend implements Backend {
     private final CpuContext ctx;
+    private final CpuConvChoice convChoice;
     private Arenas arenas;
     private TensorOps tensor;
     private LossOps loss;
@@ -29,7 +30,12 @@ public final class CpuBackend implements Backend {
 
     public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
 
-    public CpuBackend(int threads) { this.ctx = new CpuContext(threads); }
+    public CpuBackend(int threads) { this(threads, CpuConvChoice.AUTO); }
+
+    public CpuBackend(int threads, CpuConvChoice convChoice) {
+        this.ctx = new CpuContext(threads);
+        this.convChoice = convChoice;
+    }
 
     @Override
     public String name() { return "cpu"; }
@@ -39,7 +45,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String deviceDescription() {
-        return "CPU, " + ctx.threads() + " threads, BLAS " + Blas.description();
+        String conv = convChoice == CpuConvChoice.GEMM ? "" : ", convolutions " + convChoice.configName() + " (" + Dnnl.description() + ")";
+        return "CPU, " + ctx.threads() + " threads, BLAS " + Blas.description() + conv;
     }
 
     @Override
@@ -75,7 +82,7 @@ public final class CpuBackend implements Backend {
     public void pushToDevice(Arena a) {}
 
     @Override
-    public ConvOp conv(ConvGeom geom) { return new CpuConvOp(ctx, geom); }
+    public ConvOp conv(ConvGeom geom) { return new CpuConvOp(ctx, geom, convChoice); }
 
     @Override
     public DenseOp dense(int batch, int inFeatures, int outFeatures) { return new CpuDenseOp(ctx, batch, inFeatures, outFeatures); }

@@ -16,6 +16,7 @@ public final class CpuContext implements AutoCloseable {
     private final Thread[] workers;
     private Arenas arenas;
     private float[] scratch = new float[0];
+    private final NativeScratch nativeScratch = new NativeScratch();
 
     private volatile RangeTask task;
     private volatile int total;
@@ -60,6 +61,9 @@ public final class CpuContext implements AutoCloseable {
 
     /** The shared scratch array; its contents are only valid inside one op call. */
     public float[] scratch() { return scratch; }
+
+    /** The off-heap counterpart of {@link #scratch()}, for the oneDNN convolutions. */
+    NativeScratch nativeScratch() { return nativeScratch; }
 
     /**
      * Runs task over [0, n) split into one slice per thread; the caller runs the first slice.
@@ -118,6 +122,7 @@ public final class CpuContext implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        nativeScratch.close();
         for (Thread w : workers) LockSupport.unpark(w);
     }
 }

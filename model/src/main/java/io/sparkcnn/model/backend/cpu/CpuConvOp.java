@@ -4,25 +4,26 @@ import io.sparkcnn.model.backend.ConvGeom;
 import io.sparkcnn.model.backend.ConvOp;
 
 /**
- * The CPU convolution: picks, once per geometry, the implementation that measured faster on
- * it (docs/benchmarks.md): direct channelwise loops for depthwise convolutions (groups > 1,
- * one input channel per group), im2col + SGEMM everywhere else, including single-channel
- * inputs such as LeNet's first layer, where one SGEMM over the batch beat the direct loops 5-20x.
+ * The CPU convolution: the implementation {@link CpuConvChoice} picks, once per geometry, from
+ * oneDNN ({@link DnnlConv}), direct channelwise loops for depthwise convolutions (groups > 1, one
+ * input channel per group), and im2col + SGEMM ({@link GemmConv}).
  */
 public final class CpuConvOp implements ConvOp {
     private final ConvOp impl;
 
-    public CpuConvOp(CpuContext ctx, ConvGeom g) {
-        this.impl = usesChannelwiseLoops(g) ? new ChannelwiseConv(ctx, g) : new GemmConv(ctx, g);
-    }
+    public CpuConvOp(CpuContext ctx, ConvGeom g) { this(ctx, g, CpuConvChoice.GEMM); }
 
-    /** True when the direct loops serve this geometry: depthwise, one input channel per group. */
+    public CpuConvOp(CpuContext ctx, ConvGeom g, CpuConvChoice choice) { this.impl = choice.create(ctx, g); }
+
+    /** True when the direct loops serve this geometry in gemm mode: depthwise, one input channel per group. */
     public static boolean usesChannelwiseLoops(ConvGeom g) {
         return g.groups() > 1 && g.c() == g.groups();
     }
 
-    /** The implementation chosen for this geometry, for reports. */
-    public String strategy() { return impl.getClass().getSimpleName(); }
+    /** The implementation chosen for this geometry, for reports ("DnnlConv (jit:avx512_core / ...)" for oneDNN). */
+    public String strategy() {
+        return impl instanceof DnnlConv d ? "DnnlConv (" + d.implementations() + ")" : impl.getClass().getSimpleName();
+    }
 
     @Override
     public ConvGeom geom() { return impl.geom(); }

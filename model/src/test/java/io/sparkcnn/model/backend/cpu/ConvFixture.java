@@ -81,6 +81,8 @@ final class ConvFixture implements AutoCloseable {
     }
 
     /** The threads a call runs on: the calling thread and the context's workers. */
+    CpuContext context() { return ctx; }
+
     long[] stepThreadIds() { return SteadyStateAllocation.callerAnd(ctx.workerThreadIds()); }
 
     /** One forward and both backward calls (values are not checked). */

@@ -135,8 +135,8 @@ class CpuConvOpTest {
     }
 
     @Test
-    void choosesDirectLoopsForDepthwiseAndSgemmOtherwise() {
-        try (CpuBackend backend = new CpuBackend(1)) {
+    void inGemmModeChoosesDirectLoopsForDepthwiseAndSgemmOtherwise() {
+        try (CpuBackend backend = new CpuBackend(1, CpuConvChoice.GEMM)) {
             backend.bind(new Arenas(1, 0, 1, 0));
             assertEquals("ChannelwiseConv", ((CpuConvOp) backend.conv(ConvGeom.conv2d(1, 8, 8, 8, 8, 3, 1, 1, 1, 8))).strategy());
             assertEquals("GemmConv", ((CpuConvOp) backend.conv(ConvGeom.conv2d(1, 8, 8, 8, 8, 3, 1, 1, 1, 2))).strategy());
@@ -162,7 +162,7 @@ class CpuConvOpTest {
         checkAgainstReference(g, threads, seed, ctx -> new CpuConvOp(ctx, g));
     }
 
-    private static void checkAgainstReference(ConvGeom g, int threads, long seed, Function<CpuContext, ConvOp> ops) {
+    static void checkAgainstReference(ConvGeom g, int threads, long seed, Function<CpuContext, ConvOp> ops) {
         try (ConvFixture f = new ConvFixture(g, threads, seed, ops)) {
             Random rnd = new Random(seed ^ 0x5DEECE66DL);
             for (boolean bias : new boolean[]{true, false}) {

@@ -1,0 +1,53 @@
+package io.sparkcnn.model.backend.cpu;
+
+import org.bytedeco.dnnl.dnnl_version_t;
+import org.bytedeco.dnnl.engine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.bytedeco.dnnl.global.dnnl.dnnl_version;
+
+/**
+ * The process's oneDNN CPU engine, made once. Where the natives do not load (another OS or
+ * architecture than the bundled linux-x86_64), {@link #available()} is false with the reason, and
+ * the CPU backend keeps im2col + SGEMM. oneDNN's OpenMP team is sized by {@code OMP_NUM_THREADS}
+ * at load: the launchers set it to the backend's threads, as they set OPENBLAS_NUM_THREADS.
+ */
+final class Dnnl {
+    private static final Logger LOG = LoggerFactory.getLogger(Dnnl.class);
+    private static final engine ENGINE;
+    private static final String VERSION;
+    private static final String UNAVAILABLE;
+
+    static {
+        engine e = null;
+        String version = null, why = null;
+        try {
+            e = new engine(engine.kind.cpu, 0);
+            dnnl_version_t v = dnnl_version();
+            version = v.major() + "." + v.minor() + "." + v.patch();
+        } catch (Throwable t) { // UnsatisfiedLinkError, NoClassDefFoundError: no natives for this platform
+            why = t.toString();
+            LOG.warn("oneDNN is not usable here ({}); the CPU backend convolves with im2col + SGEMM", why);
+        }
+        ENGINE = e;
+        VERSION = version;
+        UNAVAILABLE = why;
+    }
+
+    private Dnnl() {}
+
+    static boolean available() { return ENGINE != null; }
+
+    static engine engine() {
+        if (ENGINE == null) throw new IllegalStateException("oneDNN is not usable on this machine: " + UNAVAILABLE);
+        return ENGINE;
+    }
+
+    /** "oneDNN 3.11.0, OMP_NUM_THREADS=2", or why it is absent. */
+    static String description() {
+        if (ENGINE == null) return "oneDNN unavailable (" + UNAVAILABLE + ")";
+        String threads = System.getenv("OMP_NUM_THREADS");
+        return "oneDNN " + VERSION + ", OMP_NUM_THREADS=" + (threads == null ? "unset (all cores)" : threads);
+    }
+}

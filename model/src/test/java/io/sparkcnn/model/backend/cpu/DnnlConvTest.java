@@ -1,0 +1,103 @@
+package io.sparkcnn.model.backend.cpu;
+
+import io.sparkcnn.model.backend.Arenas;
+import io.sparkcnn.model.backend.ConvGeom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The oneDNN convolution against the double reference, on every geometry the im2col one is
+ * checked on (CpuConvOpTest's named and randomized ones, 1-D to 3-D, groups, dilation, strides
+ * wider than the input), with the same accumulate-into contract, plus: against GemmConv on the
+ * benchmark's shapes, calls that allocate nothing, and a rebind after the shared off-heap
+ * scratch grows.
+ */
+class DnnlConvTest {
+
+    @BeforeAll
+    static void oneDnnLoadsHere() {
+        // The build's natives are linux-x86_64; CI and the dev machines are that. Fail, not skip: a missing native is a defect here.
+        assertTrue(Dnnl.available(), Dnnl.description());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.sparkcnn.model.backend.cpu.CpuConvOpTest#namedGeometries")
+    void matchesNaiveReference(String name, ConvGeom g) {
+        CpuConvOpTest.checkAgainstReference(g, 2, name.hashCode(), ctx -> new DnnlConv(ctx, g));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.sparkcnn.model.backend.cpu.CpuConvOpTest#randomGeometries")
+    void matchesNaiveReferenceOnRandomGeometries(String name, ConvGeom g) {
+        CpuConvOpTest.checkAgainstReference(g, 3, name.hashCode(), ctx -> new DnnlConv(ctx, g));
+    }
+
+    /** The benchmark's ResNet/LeNet shapes at a small batch: oneDNN and im2col + SGEMM agree to float rounding. */
+    @Test
+    void agreesWithGemmOnNetworkShapes() {
+        for (ConvGeom g : new ConvGeom[]{ConvGeom.conv2d(2, 64, 14, 14, 64, 3, 1, 1, 1, 1),
+                ConvGeom.conv2d(2, 3, 32, 32, 16, 7, 2, 3, 1, 1), ConvGeom.conv2d(4, 1, 28, 28, 32, 5, 1, 0, 1, 1),
+                ConvGeom.conv2d(2, 32, 16, 16, 64, 1, 2, 0, 1, 1), ConvGeom.conv2d(2, 32, 16, 16, 32, 3, 1, 1, 1, 32)}) {
+            try (ConvFixture gemm = new ConvFixture(g, 2, 11, ctx -> new GemmConv(ctx, g));
+                 ConvFixture dnnl = new ConvFixture(g, 2, 11, ctx -> new DnnlConv(ctx, g))) {
+                for (ConvFixture f : new ConvFixture[]{gemm, dnnl}) f.runAll();
+                CpuConvOpTest.assertClose(g + " y", gemm.yResult(), dnnl.yResult());
+                CpuConvOpTest.assertClose(g + " dx", gemm.dxResult(), dnnl.dxResult());
+                CpuConvOpTest.assertClose(g + " dw", gemm.dwResult(), dnnl.dwResult());
+                CpuConvOpTest.assertClose(g + " db", gemm.dbResult(), dnnl.dbResult());
+            }
+        }
+    }
+
+    @Test
+    void callsAllocateNothingOnTheHeap() {
+        for (ConvGeom g : new ConvGeom[]{ConvGeom.conv2d(4, 8, 12, 12, 8, 3, 1, 1, 1, 1),
+                ConvGeom.conv2d(2, 8, 40, 40, 16, 3, 2, 1, 1, 2), ConvGeom.conv2d(4, 8, 12, 12, 8, 3, 1, 1, 1, 8)}) {
+            try (ConvFixture f = new ConvFixture(g, 2, 3, ctx -> new DnnlConv(ctx, g))) {
+                for (int i = 0; i < 20; i++) f.runAll();
+                SteadyStateAllocation.assertWarmWindowsAllocateNothing("20 oneDNN forward+backward calls of " + g, f.stepThreadIds(), () -> {
+                    for (int i = 0; i < 20; i++) f.runAll();
+                });
+            }
+        }
+    }
+
+    /** A layer made after the first call grows the shared off-heap scratch; the earlier layer must follow it, not keep the freed block. */
+    @Test
+    void anEarlierLayerFollowsTheScratchWhenALaterOneGrowsIt() {
+        ConvGeom small = ConvGeom.conv2d(1, 2, 6, 6, 3, 3, 1, 1, 1, 1);
+        try (ConvFixture f = new ConvFixture(small, 1, 5, ctx -> new DnnlConv(ctx, small))) {
+            f.runAll();
+            int before = f.context().nativeScratch().generation();
+            new DnnlConv(f.context(), ConvGeom.conv2d(8, 16, 30, 30, 16, 3, 1, 1, 1, 1));
+            assertTrue(f.context().nativeScratch().generation() > before, "the scratch was made anew");
+            double[] expected = io.sparkcnn.model.reference.NaiveConv.forward(small, f.x(), f.w(), f.b());
+            f.op.forward(f.xOff, f.wOff, f.bOff, f.yOff, false);
+            CpuConvOpTest.assertClose("forward after the scratch grew", expected, f.yResult());
+        }
+    }
+
+    @Test
+    void autoPicksOneDnnAndGemmStaysSelectable() {
+        try (CpuBackend auto = new CpuBackend(1); CpuBackend gemm = new CpuBackend(1, CpuConvChoice.GEMM)) {
+            auto.bind(new Arenas(1, 0, 1, 0));
+            gemm.bind(new Arenas(1, 0, 1, 0));
+            ConvGeom g = ConvGeom.conv2d(1, 8, 8, 8, 8, 3, 1, 1, 1, 1);
+            assertTrue(((CpuConvOp) auto.conv(g)).strategy().startsWith("DnnlConv ("), ((CpuConvOp) auto.conv(g)).strategy());
+            assertEquals("GemmConv", ((CpuConvOp) gemm.conv(g)).strategy());
+            assertTrue(auto.deviceDescription().contains("oneDNN"), auto.deviceDescription());
+        }
+    }
+
+    @Test
+    void anUnknownSettingIsRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CpuConvChoice.parse("winograd"));
+        assertTrue(e.getMessage().contains("backend.cpuConv") && e.getMessage().contains("winograd"), e.getMessage());
+    }
+}
