@@ -37,6 +37,9 @@ public final class PrepBench implements Callable<Integer> {
     int cores;
     @Option(names = "--work", defaultValue = "${java.io.tmpdir}/sparkcnn-prep-bench")
     Path work;
+    @Option(names = "--generate-only", description = "make the --images JPEGs in WORK/imagenet (train/<wnid>/*.JPEG) and stop"
+            + " (bench/feed-throughput shards them with the imagenet job)")
+    boolean generateOnly;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new PrepBench()).execute(args));
@@ -45,6 +48,10 @@ public final class PrepBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path root = dir != null ? dir : generate(work.resolve("imagenet"), images);
+        if (generateOnly) {
+            System.out.println("generated " + images + " ImageNet-layout JPEGs in " + root);
+            return 0;
+        }
         List<Path> files;
         try (Stream<Path> s = Files.walk(root.resolve("train"))) {
             files = s.filter(Files::isRegularFile).sorted().toList();
