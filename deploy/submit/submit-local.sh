@@ -11,6 +11,9 @@ export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 # team of all cores each, or 2 workers run 4 spinning BLAS threads on 2 cores (docs/benchmarks.md, Threads)
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$OPENBLAS_NUM_THREADS}"
+# oneDNN's OpenMP threads sleep between convolutions instead of spinning on the cores the Java ops need
+# (spinning: LeNet steps 3-8x slower on a loaded 2-core machine, docs/benchmarks.md)
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 exec "${submit[@]}" --master "local[${SPARKCNN_LOCAL_CORES:-*}]" --driver-memory "${SPARKCNN_DRIVER_MEMORY:-4g}" \
   --conf spark.ui.showConsoleProgress=false --driver-java-options "$error_opt $driver_log_opts" \
   --class "$main_class" --jars "$extra_jars" "$app_jar" "$@"

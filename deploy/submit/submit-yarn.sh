@@ -17,6 +17,7 @@ exec "${submit[@]}" --master yarn --deploy-mode "${DEPLOY_MODE:-cluster}" \
   --conf spark.dynamicAllocation.enabled=false \
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
   --conf spark.executorEnv.OMP_NUM_THREADS="$cores" \
+  --conf spark.executorEnv.OMP_WAIT_POLICY=passive \
   ${jsig_path:+--conf spark.executorEnv.LD_PRELOAD="$yarn_jsig" --conf spark.yarn.appMasterEnv.LD_PRELOAD="$yarn_jsig"} \
   --conf "spark.driver.extraJavaOptions=$java_opts $driver_log" \
   --conf "spark.executor.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=log4j2.xml -Dio.sparkcnn.log.file=<LOG_DIR>/sparkcnn-executor.log" \

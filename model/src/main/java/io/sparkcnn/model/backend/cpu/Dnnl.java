@@ -11,7 +11,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_version;
  * The process's oneDNN CPU engine, made once. Where the natives do not load (another OS or
  * architecture than the bundled linux-x86_64), {@link #available()} is false with the reason, and
  * the CPU backend keeps im2col + SGEMM. oneDNN's OpenMP team is sized by {@code OMP_NUM_THREADS}
- * at load: the launchers set it to the backend's threads, as they set OPENBLAS_NUM_THREADS.
+ * at load: the launchers set it to the backend's threads, as they set OPENBLAS_NUM_THREADS, and
+ * {@code OMP_WAIT_POLICY=passive}, so that its idle threads do not spin on the Java ops' cores.
  */
 final class Dnnl {
     private static final Logger LOG = LoggerFactory.getLogger(Dnnl.class);
@@ -44,10 +45,11 @@ final class Dnnl {
         return ENGINE;
     }
 
-    /** "oneDNN 3.11.0, OMP_NUM_THREADS=2", or why it is absent. */
+    /** "oneDNN 3.11.0, OMP_NUM_THREADS=2, OMP_WAIT_POLICY=passive", or why it is absent. */
     static String description() {
         if (ENGINE == null) return "oneDNN unavailable (" + UNAVAILABLE + ")";
-        String threads = System.getenv("OMP_NUM_THREADS");
-        return "oneDNN " + VERSION + ", OMP_NUM_THREADS=" + (threads == null ? "unset (all cores)" : threads);
+        String threads = System.getenv("OMP_NUM_THREADS"), wait = System.getenv("OMP_WAIT_POLICY");
+        return "oneDNN " + VERSION + ", OMP_NUM_THREADS=" + (threads == null ? "unset (all cores)" : threads)
+                + ", OMP_WAIT_POLICY=" + (wait == null ? "unset (spinning)" : wait);
     }
 }
