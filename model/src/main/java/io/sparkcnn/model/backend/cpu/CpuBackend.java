@@ -35,6 +35,7 @@ public final class CpuBackend implements Backend {
     public CpuBackend(int threads, CpuConvChoice convChoice) {
         this.ctx = new CpuContext(threads);
         this.convChoice = convChoice;
+        if (convChoice != CpuConvChoice.GEMM) Dnnl.warnIfTeamDiffers(threads);
     }
 
     @Override

@@ -5,6 +5,8 @@ import org.bytedeco.dnnl.engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import static org.bytedeco.dnnl.global.dnnl.dnnl_version;
 
 /**
@@ -36,7 +38,26 @@ final class Dnnl {
         UNAVAILABLE = why;
     }
 
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+
     private Dnnl() {}
+
+    /**
+     * Once per JVM: a warning when oneDNN's OpenMP team (OMP_NUM_THREADS) is not the backend's thread
+     * count. Too many threads oversubscribe the cores when several tasks share a JVM, and the team size
+     * changes backward-weights' summation order, so a run differs in its low bits from the same run where
+     * the two agree (Spark gives executors OMP_NUM_THREADS = spark.task.cpus; the launchers set it too).
+     */
+    static void warnIfTeamDiffers(int backendThreads) {
+        if (ENGINE == null) return;
+        String env = System.getenv("OMP_NUM_THREADS");
+        if (String.valueOf(backendThreads).equals(env == null ? null : env.trim())) return;
+        if (WARNED.compareAndSet(false, true)) {
+            LOG.warn("oneDNN convolutions run with OMP_NUM_THREADS={} but the CPU backend has {} thread(s): set OMP_NUM_THREADS={}"
+                    + " where the JVM starts (deploy/submit/*.sh do), or results differ in their low bits from runs where they agree",
+                    env == null ? "unset (all cores)" : env, backendThreads, backendThreads);
+        }
+    }
 
     static boolean available() { return ENGINE != null; }
 

@@ -83,6 +83,15 @@ final class ConvFixture implements AutoCloseable {
     /** The threads a call runs on: the calling thread and the context's workers. */
     CpuContext context() { return ctx; }
 
+    /** The raw floats, for bitwise comparisons. */
+    float[] yFloats() { return java.util.Arrays.copyOfRange(arenas.acts(), yOff, yOff + outCount); }
+
+    float[] dxFloats() { return java.util.Arrays.copyOfRange(arenas.acts(), dxOff, dxOff + inCount); }
+
+    float[] dwFloats() { return java.util.Arrays.copyOfRange(arenas.grads(), wOff, wOff + g.weightCount() + g.k()); }
+
+    void zeroGrads() { java.util.Arrays.fill(arenas.grads(), wOff, wOff + g.weightCount() + g.k(), 0f); }
+
     long[] stepThreadIds() { return SteadyStateAllocation.callerAnd(ctx.workerThreadIds()); }
 
     /** One forward and both backward calls (values are not checked). */

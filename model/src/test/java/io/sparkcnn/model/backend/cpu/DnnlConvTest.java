@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,6 +56,18 @@ class DnnlConvTest {
                 CpuConvOpTest.assertClose(g + " db", gemm.dbResult(), dnnl.dbResult());
             }
         }
+    }
+
+    /** The test JVMs run one OpenMP thread (the root POM says why); a two-thread team is checked in a child JVM. */
+    @Test
+    void aTwoThreadOpenMpTeamMatchesTheReferenceToo() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), TwoThreadDnnlCheck.class.getName()).redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", "2");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("checked 5 geometries with OMP_NUM_THREADS=2"), out);
     }
 
     @Test
