@@ -22,6 +22,7 @@ exec "${submit[@]}" --master "${K8S_MASTER:?set K8S_MASTER=k8s://https://host:po
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
   --conf spark.executorEnv.OMP_NUM_THREADS="$cores" \
   --conf spark.executorEnv.OMP_WAIT_POLICY=passive \
+  --conf spark.executorEnv.OPENBLAS_THREAD_TIMEOUT=4 \
   ${jsig_path:+--conf spark.executorEnv.LD_PRELOAD="$image_jsig" --conf spark.kubernetes.driverEnv.LD_PRELOAD="$image_jsig"} \
   --conf "spark.driver.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=file:/opt/sparkcnn/conf/log4j2.xml" \
   --conf "spark.executor.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=file:/opt/sparkcnn/conf/log4j2.xml -Dio.sparkcnn.log.file=sparkcnn-executor.log" \

@@ -14,6 +14,8 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$OPENBLAS_NUM_THREADS}"
 # oneDNN's OpenMP threads sleep between convolutions instead of spinning on the cores the Java ops need
 # (spinning: LeNet steps 3-8x slower on a loaded 2-core machine, docs/benchmarks.md)
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
+# and so do OpenBLAS's (2^4 cycles of spinning, not its default 2^28: ~0.1 s on the cores oneDNN needs next)
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
 exec "${submit[@]}" --master "local[${SPARKCNN_LOCAL_CORES:-*}]" --driver-memory "${SPARKCNN_DRIVER_MEMORY:-4g}" \
   --conf spark.ui.showConsoleProgress=false --driver-java-options "$error_opt $driver_log_opts" \
   --class "$main_class" --jars "$extra_jars" "$app_jar" "$@"

@@ -15,6 +15,7 @@ exec "${submit[@]}" --master "${SPARK_MASTER:?set SPARK_MASTER=spark://host:port
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
   --conf spark.executorEnv.OMP_NUM_THREADS="$cores" \
   --conf spark.executorEnv.OMP_WAIT_POLICY=passive \
+  --conf spark.executorEnv.OPENBLAS_THREAD_TIMEOUT=4 \
   ${jsig_path:+--conf spark.executorEnv.LD_PRELOAD="${SPARKCNN_EXECUTOR_JSIG:-$jsig_path}"} \
   --conf "spark.driver.extraJavaOptions=$java_opts $driver_log_opts" --conf "spark.executor.extraJavaOptions=$java_opts $executor_log_opts" \
   --class "$main_class" --jars "$extra_jars" "$app_jar" "$@"

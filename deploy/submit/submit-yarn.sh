@@ -18,6 +18,7 @@ exec "${submit[@]}" --master yarn --deploy-mode "${DEPLOY_MODE:-cluster}" \
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
   --conf spark.executorEnv.OMP_NUM_THREADS="$cores" \
   --conf spark.executorEnv.OMP_WAIT_POLICY=passive \
+  --conf spark.executorEnv.OPENBLAS_THREAD_TIMEOUT=4 \
   ${jsig_path:+--conf spark.executorEnv.LD_PRELOAD="$yarn_jsig" --conf spark.yarn.appMasterEnv.LD_PRELOAD="$yarn_jsig"} \
   --conf "spark.driver.extraJavaOptions=$java_opts $driver_log" \
   --conf "spark.executor.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=log4j2.xml -Dio.sparkcnn.log.file=<LOG_DIR>/sparkcnn-executor.log" \

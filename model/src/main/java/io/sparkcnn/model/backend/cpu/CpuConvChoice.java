@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * How the CPU backend convolves ({@code backend.cpuConv}): {@code gemm} is im2col + SGEMM (and the
  * direct loops for depthwise layers), {@code dnnl} is oneDNN for every layer, {@code auto} takes,
- * per geometry, what measured faster in bench/run (docs/benchmarks.md) and falls back to gemm where
- * oneDNN does not load or has no kernel for the shape.
+ * per geometry and pass, what measured faster in bench/run (docs/benchmarks.md) and falls back to
+ * gemm where oneDNN does not load or has no kernel for the shape.
  */
 public enum CpuConvChoice {
     AUTO, GEMM, DNNL;
@@ -31,27 +31,42 @@ public enum CpuConvChoice {
     /** The setting's spelling. */
     public String configName() { return name().toLowerCase(Locale.ROOT); }
 
-    /** The implementation for g; dnnl where oneDNN is absent or refuses g is an error naming why. */
-    ConvOp create(CpuContext ctx, ConvGeom g) {
+    /**
+     * The implementations of forward, backward-data and backward-weights for g (the same object where
+     * one serves all three); dnnl where oneDNN is absent or refuses g is an error naming why.
+     */
+    ConvOp[] create(CpuContext ctx, ConvGeom g) {
         return switch (this) {
-            case GEMM -> gemm(ctx, g);
-            case DNNL -> new DnnlConv(ctx, g);
+            case GEMM -> all(gemm(ctx, g));
+            case DNNL -> all(new DnnlConv(ctx, g));
             case AUTO -> {
-                if (!Dnnl.available() || !dnnlMeasuredFaster(g)) yield gemm(ctx, g);
+                if (!Dnnl.available()) yield all(gemm(ctx, g));
+                DnnlConv dnnl;
                 try {
-                    yield new DnnlConv(ctx, g);
+                    dnnl = new DnnlConv(ctx, g);
                 } catch (RuntimeException e) {
                     LOG.debug("oneDNN has no convolution for {} ({}); using im2col + SGEMM", g, e.toString());
-                    yield gemm(ctx, g);
+                    yield all(gemm(ctx, g));
                 }
+                yield gemmMeasuredFasterForBackwardData(g) ? new ConvOp[]{dnnl, gemm(ctx, g), dnnl} : all(dnnl);
             }
         };
     }
 
-    /** Where bench/run showed oneDNN ahead; see docs/benchmarks.md for the figures behind it. */
-    static boolean dnnlMeasuredFaster(ConvGeom g) {
-        return true;
+    /**
+     * Where bench/run (2026-12-03, quiet, docs/benchmarks.md) had im2col + SGEMM ahead of oneDNN: the
+     * backward-data pass of a layer with few input channels, whose blocked layout pads them to a block
+     * of 16 (the 7x7/2 stem from 3 channels: 124 against 47 GFLOP/s; 5x5 from 1 channel: 50 against 16).
+     * Everywhere else oneDNN measured ahead or even.
+     */
+    static boolean gemmMeasuredFasterForBackwardData(ConvGeom g) {
+        return g.groups() == 1 && g.c() < FEW_INPUT_CHANNELS;
     }
+
+    /** Input channels below one oneDNN channel block (16 floats, an AVX-512 register). */
+    static final int FEW_INPUT_CHANNELS = 16;
+
+    private static ConvOp[] all(ConvOp impl) { return new ConvOp[]{impl, impl, impl}; }
 
     private static ConvOp gemm(CpuContext ctx, ConvGeom g) {
         return CpuConvOp.usesChannelwiseLoops(g) ? new ChannelwiseConv(ctx, g) : new GemmConv(ctx, g);

@@ -41,6 +41,13 @@ class DnnlConvTest {
         CpuConvOpTest.checkAgainstReference(g, 3, name.hashCode(), ctx -> new DnnlConv(ctx, g));
     }
 
+    /** backend.cpuConv=auto, where one layer's passes may run on oneDNN and on SGEMM, against the reference too. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.sparkcnn.model.backend.cpu.CpuConvOpTest#namedGeometries")
+    void autoMatchesNaiveReference(String name, ConvGeom g) {
+        CpuConvOpTest.checkAgainstReference(g, 2, name.hashCode(), ctx -> new CpuConvOp(ctx, g, CpuConvChoice.AUTO));
+    }
+
     /** The benchmark's ResNet/LeNet shapes at a small batch: oneDNN and im2col + SGEMM agree to float rounding. */
     @Test
     void agreesWithGemmOnNetworkShapes() {
@@ -103,9 +110,11 @@ class DnnlConvTest {
         try (CpuBackend auto = new CpuBackend(1); CpuBackend gemm = new CpuBackend(1, CpuConvChoice.GEMM)) {
             auto.bind(new Arenas(1, 0, 1, 0));
             gemm.bind(new Arenas(1, 0, 1, 0));
-            ConvGeom g = ConvGeom.conv2d(1, 8, 8, 8, 8, 3, 1, 1, 1, 1);
-            assertTrue(((CpuConvOp) auto.conv(g)).strategy().startsWith("DnnlConv ("), ((CpuConvOp) auto.conv(g)).strategy());
-            assertEquals("GemmConv", ((CpuConvOp) gemm.conv(g)).strategy());
+            ConvGeom wide = ConvGeom.conv2d(1, 32, 8, 8, 32, 3, 1, 1, 1, 1), stem = ConvGeom.conv2d(1, 3, 16, 16, 8, 7, 2, 3, 1, 1);
+            String all = ((CpuConvOp) auto.conv(wide)).strategy(), mixed = ((CpuConvOp) auto.conv(stem)).strategy();
+            assertTrue(all.startsWith("DnnlConv (") && !all.contains("Gemm"), all);
+            assertTrue(mixed.matches("DnnlConv \\(.*\\) / GemmConv / DnnlConv \\(.*\\)"), "few input channels: backward-data by SGEMM, " + mixed);
+            assertEquals("GemmConv", ((CpuConvOp) gemm.conv(wide)).strategy());
             assertTrue(auto.deviceDescription().contains("oneDNN"), auto.deviceDescription());
         }
     }
