@@ -46,7 +46,7 @@ final class TrainingBench implements AutoCloseable {
             bench.seconds(warmup, 1);
             profile.reset();
             double median = Timer.median(bench.seconds(0, steps));
-            return String.format("%s: median step %.1f ms (profiled)%n", c.name(), median * 1e3) + profile.top(15, steps);
+            return String.format("%s: median step %.1f ms (profiled)%n", c.name(), median * 1e3) + profile.top(Integer.getInteger("bench.profileTop", 15), steps);
         }
     }
 

@@ -40,7 +40,7 @@ public enum CpuConvChoice {
             case GEMM -> all(gemm(ctx, g));
             case DNNL -> all(new DnnlConv(ctx, g));
             case AUTO -> {
-                if (!Dnnl.available()) yield all(gemm(ctx, g));
+                if (!Dnnl.available() || gemmMeasuredFaster(g)) yield all(gemm(ctx, g));
                 DnnlConv dnnl;
                 try {
                     dnnl = new DnnlConv(ctx, g);
@@ -51,6 +51,19 @@ public enum CpuConvChoice {
                 yield gemmMeasuredFasterForBackwardData(g) ? new ConvOp[]{dnnl, gemm(ctx, g), dnnl} : all(dnnl);
             }
         };
+    }
+
+    /**
+     * Layers where im2col + SGEMM or the direct loops measured ahead of oneDNN in all three passes
+     * (ResNet-50 and MobileNet-v1 steps profiled op by op, 2026-12-03, quiet, docs/benchmarks.md):
+     * 1x1 convolutions, which SGEMM reads as they lie (ResNet-50's: 529 ms a step against 788), and
+     * strided depthwise ones (MobileNet's: 37 ms against 52). Where oneDNN gains less than its two copies
+     * and reorders per pass cost, those decide.
+     */
+    static boolean gemmMeasuredFaster(ConvGeom g) {
+        boolean pointwise = g.kd() * g.kh() * g.kw() == 1;
+        boolean stridedDepthwise = CpuConvOp.usesChannelwiseLoops(g) && g.sd() * g.sh() * g.sw() > 1;
+        return pointwise || stridedDepthwise;
     }
 
     /**

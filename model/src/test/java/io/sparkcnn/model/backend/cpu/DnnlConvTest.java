@@ -115,6 +115,12 @@ class DnnlConvTest {
             assertTrue(all.startsWith("DnnlConv (") && !all.contains("Gemm"), all);
             assertTrue(mixed.matches("DnnlConv \\(.*\\) / GemmConv / DnnlConv \\(.*\\)"), "few input channels: backward-data by SGEMM, " + mixed);
             assertEquals("GemmConv", ((CpuConvOp) gemm.conv(wide)).strategy());
+            assertEquals("GemmConv", ((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 32, 8, 8, 64, 1, 1, 0, 1, 1))).strategy(), "1x1");
+            assertEquals("GemmConv", ((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 32, 8, 8, 64, 1, 2, 0, 1, 1))).strategy(), "1x1 stride 2");
+            assertEquals("ChannelwiseConv", ((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 32, 8, 8, 32, 3, 2, 1, 1, 32))).strategy(),
+                    "strided depthwise");
+            assertTrue(((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 32, 8, 8, 32, 3, 1, 1, 1, 32))).strategy().startsWith("DnnlConv (jit_dw"),
+                    "depthwise stride 1");
             assertTrue(auto.deviceDescription().contains("oneDNN"), auto.deviceDescription());
         }
     }
