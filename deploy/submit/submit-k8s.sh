@@ -6,6 +6,9 @@
 #     deploy/submit/submit-k8s.sh train -c /opt/sparkcnn/conf/imagenet-resnet50.conf --set run.dir=s3a://bucket/runs/r50
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
+# the driver's own replica (averaging, evaluation) is single-threaded: one OpenMP thread for its oneDNN
+# convolutions in client mode too, as the executors get theirs below
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 cores="${EXECUTOR_CORES:-4}"
 # libjsig in the pods (deploy/signal-chaining.sh): the JDK of Spark's images (eclipse-temurin) is /opt/java/openjdk
 image_jsig="${SPARKCNN_EXECUTOR_JSIG:-/opt/java/openjdk/lib/libjsig.so}"

@@ -5,6 +5,9 @@
 # (the job refuses anything else), and total cores = EXECUTORS x EXECUTOR_CORES.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
+# the driver's own replica (averaging, evaluation) is single-threaded: one OpenMP thread for its oneDNN
+# convolutions in client mode too, as the executors get theirs below
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 cores="${EXECUTOR_CORES:-4}"
 executors="${EXECUTORS:-2}"
 exec "${submit[@]}" --master "${SPARK_MASTER:?set SPARK_MASTER=spark://host:port}" --deploy-mode "${DEPLOY_MODE:-client}" \

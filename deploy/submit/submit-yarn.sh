@@ -5,6 +5,9 @@
 # Dynamic allocation is off: the number of workers is fixed for a run (train.workers = EXECUTORS).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
+# the driver's own replica (averaging, evaluation) is single-threaded: one OpenMP thread for its oneDNN
+# convolutions in client mode too, as the executors get theirs below
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 cores="${EXECUTOR_CORES:-4}"
 # libjsig in the containers (deploy/signal-chaining.sh): YARN expands {{JAVA_HOME}} to the node's JDK
 yarn_jsig="${SPARKCNN_EXECUTOR_JSIG:-{{JAVA_HOME\}\}/lib/libjsig.so}"

@@ -1,7 +1,10 @@
 package io.sparkcnn.model.backend.cpu;
 
 import org.bytedeco.dnnl.dnnl_version_t;
+import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.dnnl.memory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +31,7 @@ final class Dnnl {
         try {
             e = new engine(engine.kind.cpu, 0);
             dnnl_version_t v = dnnl_version();
-            version = v.major() + "." + v.minor() + "." + v.patch();
+            version = v.major() + "." + v.minor() + "." + v.patch() + " (" + referenceKernel(e) + ")";
         } catch (Throwable t) { // UnsatisfiedLinkError, NoClassDefFoundError: no natives for this platform
             why = t.toString();
             LOG.warn("oneDNN is not usable here ({}); the CPU backend convolves with im2col + SGEMM", why);
@@ -61,12 +64,34 @@ final class Dnnl {
 
     static boolean available() { return ENGINE != null; }
 
+    /**
+     * The kernel oneDNN dispatches a plain 3x3 convolution to on this CPU ("jit:avx512_core", "jit:avx2"):
+     * kernels for another instruction set sum in another order, so a worker's device description names it,
+     * and a resume on other machines says the arithmetic changed. (The library's "effective ISA" is the most
+     * it may use, not what this CPU has.)
+     */
+    private static String referenceKernel(engine e) {
+        try {
+            return referenceKernelName(e);
+        } catch (RuntimeException noKernel) {
+            return "no reference kernel: " + noKernel.getMessage();
+        }
+    }
+
+    private static String referenceKernelName(engine e) {
+        memory.desc src = new memory.desc(new long[]{1, 16, 8, 8}, memory.data_type.f32, memory.format_tag.any);
+        memory.desc weights = new memory.desc(new long[]{16, 16, 3, 3}, memory.data_type.f32, memory.format_tag.any);
+        var pd = new convolution_forward.primitive_desc(e, dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
+                src, weights, src, new long[]{1, 1}, new long[]{0, 0}, new long[]{1, 1}, new long[]{1, 1});
+        return pd.impl_info_str().getString();
+    }
+
     static engine engine() {
         if (ENGINE == null) throw new IllegalStateException("oneDNN is not usable on this machine: " + UNAVAILABLE);
         return ENGINE;
     }
 
-    /** "oneDNN 3.11.0, OMP_NUM_THREADS=2, OMP_WAIT_POLICY=passive", or why it is absent. */
+    /** "oneDNN 3.11.0 (jit:avx512_core), OMP_NUM_THREADS=2, OMP_WAIT_POLICY=passive", or why it is absent. */
     static String description() {
         if (ENGINE == null) return "oneDNN unavailable (" + UNAVAILABLE + ")";
         String threads = System.getenv("OMP_NUM_THREADS"), wait = System.getenv("OMP_WAIT_POLICY");
