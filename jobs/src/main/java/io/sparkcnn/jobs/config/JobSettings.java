@@ -100,7 +100,7 @@ public final class JobSettings {
             choice("backend.kind", "auto", List.of("auto", "opencl", "cpu"), "Compute backend on the executors: auto takes OpenCL when a device is usable, else the CPU."),
             bool("backend.strict", false, "With backend.kind=auto: fail instead of running on the CPU when the OpenCL program does not compile on the chosen GPU (backend.kind=opencl always fails, naming the reason)."),
             integer("backend.threads", 0, 0, 4096, "CPU backend threads per task; 0 uses spark.task.cpus."),
-            choice("backend.cpuConv", "auto", List.of("auto", "gemm", "dnnl"), "How the CPU backend convolves: dnnl runs oneDNN's kernels (blocked layouts, JIT AVX2/AVX-512), gemm im2col + SGEMM through the BLAS, auto oneDNN wherever it loads and has a kernel for the layer's shape, else gemm. oneDNN's threads per executor come from OMP_NUM_THREADS (the submit scripts set it to the task's cores)."),
+            choice("backend.cpuConv", "auto", List.of("auto", "gemm", "dnnl"), "How the CPU backend convolves: dnnl runs oneDNN's kernels (blocked layouts, JIT AVX2/AVX-512), gemm im2col + SGEMM through the BLAS, auto picks per layer and pass what measured faster (docs/benchmarks.md): oneDNN, except 1x1 and strided depthwise layers and the backward-data of layers with under 16 input channels, and gemm wherever oneDNN does not load. oneDNN's threads per executor come from OMP_NUM_THREADS (the submit scripts set it to the task's cores)."),
 
             // evaluation and prediction
             integer("eval.batchSize", 256, 1, BIG, "Batch size of evaluate and predict."),
