@@ -6,10 +6,11 @@
 #     deploy/submit/submit-k8s.sh train -c /opt/sparkcnn/conf/imagenet-resnet50.conf --set run.dir=s3a://bucket/runs/r50
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-# the driver's own replica (averaging, evaluation) is single-threaded: one OpenMP thread for its oneDNN
-# convolutions in client mode too, as the executors get theirs below
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
+# the driver's own replica (averaging, evaluation) is single-threaded; the executors get their cores below
+export_thread_env 1
 cores="${EXECUTOR_CORES:-4}"
+# executors: their cores; the driver in cluster mode: one
+mapfile -t thread_opts < <(thread_confs spark.executorEnv. "$cores" ; thread_confs spark.kubernetes.driverEnv. 1)
 # libjsig in the pods (deploy/signal-chaining.sh): the JDK of Spark's images (eclipse-temurin) is /opt/java/openjdk
 image_jsig="${SPARKCNN_EXECUTOR_JSIG:-/opt/java/openjdk/lib/libjsig.so}"
 in_image="local:///opt/sparkcnn/app"
@@ -22,10 +23,7 @@ exec "${submit[@]}" --master "${K8S_MASTER:?set K8S_MASTER=k8s://https://host:po
   --conf spark.kubernetes.executor.request.cores="$cores" \
   --conf spark.executor.memory="${EXECUTOR_MEMORY:-16g}" --conf spark.driver.memory="${SPARKCNN_DRIVER_MEMORY:-8g}" \
   --conf spark.dynamicAllocation.enabled=false \
-  --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
-  --conf spark.executorEnv.OMP_NUM_THREADS="$cores" \
-  --conf spark.executorEnv.OMP_WAIT_POLICY=passive \
-  --conf spark.executorEnv.OPENBLAS_THREAD_TIMEOUT=4 \
+  "${thread_opts[@]}" \
   ${jsig_path:+--conf spark.executorEnv.LD_PRELOAD="$image_jsig" --conf spark.kubernetes.driverEnv.LD_PRELOAD="$image_jsig"} \
   --conf "spark.driver.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=file:/opt/sparkcnn/conf/log4j2.xml" \
   --conf "spark.executor.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=file:/opt/sparkcnn/conf/log4j2.xml -Dio.sparkcnn.log.file=sparkcnn-executor.log" \

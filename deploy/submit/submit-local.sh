@@ -9,13 +9,8 @@ source "$(dirname "$0")/common.sh"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 # every task thread is a worker with one core (spark.task.cpus = 1): its BLAS calls must not start a
 # team of all cores each, or 2 workers run 4 spinning BLAS threads on 2 cores (docs/benchmarks.md, Threads)
-export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$OPENBLAS_NUM_THREADS}"
-# oneDNN's OpenMP threads sleep between convolutions instead of spinning on the cores the Java ops need
-# (spinning: LeNet steps 3-8x slower on a loaded 2-core machine, docs/benchmarks.md)
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
-# and so do OpenBLAS's (2^4 cycles of spinning, not its default 2^28: ~0.1 s on the cores oneDNN needs next)
-export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
+# (the same holds for oneDNN's OpenMP team: common.sh's thread_env)
+export_thread_env "${OPENBLAS_NUM_THREADS:-1}"
 exec "${submit[@]}" --master "local[${SPARKCNN_LOCAL_CORES:-*}]" --driver-memory "${SPARKCNN_DRIVER_MEMORY:-4g}" \
   --conf spark.ui.showConsoleProgress=false --driver-java-options "$error_opt $driver_log_opts" \
   --class "$main_class" --jars "$extra_jars" "$app_jar" "$@"

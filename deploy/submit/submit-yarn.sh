@@ -5,10 +5,11 @@
 # Dynamic allocation is off: the number of workers is fixed for a run (train.workers = EXECUTORS).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-# the driver's own replica (averaging, evaluation) is single-threaded: one OpenMP thread for its oneDNN
-# convolutions in client mode too, as the executors get theirs below
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
+# the driver's own replica (averaging, evaluation) is single-threaded; the executors get their cores below
+export_thread_env 1
 cores="${EXECUTOR_CORES:-4}"
+# executors: their cores; the driver in cluster mode: one
+mapfile -t thread_opts < <(thread_confs spark.executorEnv. "$cores" ; thread_confs spark.yarn.appMasterEnv. 1)
 # libjsig in the containers (deploy/signal-chaining.sh): YARN expands {{JAVA_HOME}} to the node's JDK
 yarn_jsig="${SPARKCNN_EXECUTOR_JSIG:-{{JAVA_HOME\}\}/lib/libjsig.so}"
 # log4j2.xml travels with --files into every container's working directory; a client-mode driver reads it here
@@ -18,10 +19,7 @@ exec "${submit[@]}" --master yarn --deploy-mode "${DEPLOY_MODE:-cluster}" \
   --driver-memory "${SPARKCNN_DRIVER_MEMORY:-8g}" --executor-memory "${EXECUTOR_MEMORY:-16g}" \
   --num-executors "${EXECUTORS:-2}" --executor-cores "$cores" --conf spark.task.cpus="$cores" \
   --conf spark.dynamicAllocation.enabled=false \
-  --conf spark.executorEnv.OPENBLAS_NUM_THREADS="$cores" \
-  --conf spark.executorEnv.OMP_NUM_THREADS="$cores" \
-  --conf spark.executorEnv.OMP_WAIT_POLICY=passive \
-  --conf spark.executorEnv.OPENBLAS_THREAD_TIMEOUT=4 \
+  "${thread_opts[@]}" \
   ${jsig_path:+--conf spark.executorEnv.LD_PRELOAD="$yarn_jsig" --conf spark.yarn.appMasterEnv.LD_PRELOAD="$yarn_jsig"} \
   --conf "spark.driver.extraJavaOptions=$java_opts $driver_log" \
   --conf "spark.executor.extraJavaOptions=$java_opts -Dlog4j2.configurationFile=log4j2.xml -Dio.sparkcnn.log.file=<LOG_DIR>/sparkcnn-executor.log" \

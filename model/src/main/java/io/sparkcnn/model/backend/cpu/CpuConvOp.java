@@ -14,8 +14,6 @@ public final class CpuConvOp implements ConvOp {
     private final ConvGeom g;
     private final ConvOp forward, backwardData, backwardWeights;
 
-    public CpuConvOp(CpuContext ctx, ConvGeom g) { this(ctx, g, CpuConvChoice.GEMM); }
-
     public CpuConvOp(CpuContext ctx, ConvGeom g, CpuConvChoice choice) {
         this.g = g;
         ConvOp[] passes = choice.create(ctx, g);

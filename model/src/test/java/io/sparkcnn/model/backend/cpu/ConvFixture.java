@@ -21,7 +21,8 @@ final class ConvFixture implements AutoCloseable {
     private final Arenas arenas;
     private final int inCount, outCount;
 
-    ConvFixture(ConvGeom g, int threads, long seed) { this(g, threads, seed, ctx -> new CpuConvOp(ctx, g)); }
+    /** With im2col + SGEMM and the direct loops (backend.cpuConv=gemm); DnnlConvTest passes oneDNN's op. */
+    ConvFixture(ConvGeom g, int threads, long seed) { this(g, threads, seed, ctx -> new CpuConvOp(ctx, g, CpuConvChoice.GEMM)); }
 
     /** With the op that ops makes (a specific implementation or tuning). */
     ConvFixture(ConvGeom g, int threads, long seed, Function<CpuContext, ConvOp> ops) {

@@ -159,7 +159,7 @@ class CpuConvOpTest {
     }
 
     private static void checkAgainstReference(ConvGeom g, int threads, long seed) {
-        checkAgainstReference(g, threads, seed, ctx -> new CpuConvOp(ctx, g));
+        checkAgainstReference(g, threads, seed, ctx -> new CpuConvOp(ctx, g, CpuConvChoice.GEMM));
     }
 
     static void checkAgainstReference(ConvGeom g, int threads, long seed, Function<CpuContext, ConvOp> ops) {
