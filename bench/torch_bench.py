@@ -26,9 +26,13 @@ CONV_CASES = [
 ]
 
 
-def seconds(fn, warmup, reps):
-    for _ in range(warmup):
+def seconds(fn, warmup, reps, warmup_s=0.0):
+    """Wall times of reps calls, after at least warmup untimed calls and warmup_s seconds of them."""
+    start = time.perf_counter()
+    done = 0
+    while done < warmup or time.perf_counter() - start < warmup_s:
         fn()
+        done += 1
     times = []
     for _ in range(reps):
         start = time.perf_counter()
@@ -285,18 +289,18 @@ def serve():
             elif kind == "sgemm":
                 n = r["n"]
                 a, b = torch.randn(n, n), torch.randn(n, n)
-                reply = {"seconds": seconds(lambda: torch.mm(a, b), r["warmup"], r["reps"])}
+                reply = {"seconds": seconds(lambda: torch.mm(a, b), r["warmup"], r["reps"], r.get("warmup_s", 0.0))}
             elif kind == "conv":
                 key = ("conv", r["case"])
                 if key not in ready:
                     ready[key] = conv_passes(*convs[r["case"]])[1]
                 with torch.no_grad():
-                    reply = {"seconds": seconds(ready[key][r["pass"]], r["warmup"], r["reps"])}
+                    reply = {"seconds": seconds(ready[key][r["pass"]], r["warmup"], r["reps"], r.get("warmup_s", 0.0))}
             elif kind == "train":
                 key = ("train", r["case"])
                 if key not in ready:
                     ready[key] = train_step(*trains[r["case"]])
-                reply = {"seconds": seconds(ready[key], r["warmup"], r["reps"])}
+                reply = {"seconds": seconds(ready[key], r["warmup"], r["reps"], r.get("warmup_s", 0.0))}
             else:
                 reply = {"error": "unknown request kind " + kind}
         except KeyError as e:

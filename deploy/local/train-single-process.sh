@@ -8,6 +8,6 @@ bash deploy/install-deps.sh
 mvn -q -B -N install
 mvn -q -B -pl model install -DskipTests
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$(nproc)}"
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$OPENBLAS_NUM_THREADS}" OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}" \
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$OPENBLAS_NUM_THREADS}" GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-3000}" \
   OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
 mvn -q -B -pl model exec:java -Dexec.mainClass=io.sparkcnn.model.train.FashionMnistMain -Dexec.args="$*"

@@ -91,8 +91,8 @@ public final class BenchMain {
             Samples engine = new Samples();
             Map<String, Samples> peer = new LinkedHashMap<>();
             for (int r = 0; r < o.rounds(); r++) {
-                for (TorchPeer p : peers) peer.computeIfAbsent(p.label(), k -> new Samples()).add(p.sgemm(n, warmup(o.warmup(), r), o.reps()));
-                engine.add(SgemmBench.seconds(n, warmup(o.warmup(), r), o.reps()));
+                for (TorchPeer p : peers) peer.computeIfAbsent(p.label(), k -> new Samples()).add(p.sgemm(n, Warmup.forRound(o.warmup(), r), o.reps()));
+                engine.add(SgemmBench.seconds(n, Warmup.forRound(o.warmup(), r), o.reps()));
             }
             if (after) report.sgemmAfter(n, engine.gflops(flops));
             else report.sgemm(n, engine.gflops(flops));
@@ -111,13 +111,13 @@ public final class BenchMain {
                     Map<String, Samples> engine = new LinkedHashMap<>();
                     for (int r = 0; r < o.rounds(); r++) {
                         // the SGEMM ceiling beside this case, so that conv/sgemm compares figures taken together
-                        ceiling.add(SgemmBench.seconds(CEILING_N, 1, 2));
+                        ceiling.add(SgemmBench.seconds(CEILING_N, Warmup.calls(1), 2));
                         for (TorchPeer p : peers) {
-                            peer.computeIfAbsent(p.label(), k -> new Samples()).add(p.conv(c, pass, warmup(o.warmup(), r), o.reps()));
+                            peer.computeIfAbsent(p.label(), k -> new Samples()).add(p.conv(c, pass, Warmup.forRound(o.warmup(), r), o.reps()));
                         }
                         for (int b = 0; b < benches.size(); b++) {
                             engine.computeIfAbsent(o.backends().get(b), k -> new Samples())
-                                    .add(benches.get(b).seconds(pass, warmup(o.warmup(), r), o.reps()));
+                                    .add(benches.get(b).seconds(pass, Warmup.forRound(o.warmup(), r), o.reps()));
                         }
                     }
                     engine.forEach((name, s) -> report.conv(name, c, pass, s.gflops(c.flops())));
@@ -141,11 +141,11 @@ public final class BenchMain {
                 Map<String, Samples> engine = new LinkedHashMap<>();
                 for (int r = 0; r < o.rounds(); r++) {
                     for (TorchPeer p : peers) {
-                        peer.computeIfAbsent(p.label(), k -> new Samples()).add(p.train(c, warmup(o.trainWarmup(), r), o.trainReps()));
+                        peer.computeIfAbsent(p.label(), k -> new Samples()).add(p.train(c, Warmup.forRound(o.trainWarmup(), r), o.trainReps()));
                     }
                     for (int b = 0; b < benches.size(); b++) {
                         engine.computeIfAbsent(o.backends().get(b), k -> new Samples())
-                                .add(benches.get(b).seconds(warmup(o.trainWarmup(), r), o.trainReps()));
+                                .add(benches.get(b).seconds(Warmup.forRound(o.trainWarmup(), r), o.trainReps()));
                     }
                 }
                 engine.forEach((name, s) -> report.train(name, c, c.batch() / s.median()));
@@ -161,9 +161,6 @@ public final class BenchMain {
             }
         }
     }
-
-    /** The full warm-up before the first round; one call before later ones (the other side's run evicted the caches). */
-    private static int warmup(int warmup, int round) { return round == 0 ? warmup : Math.min(warmup, 1); }
 
     /** Timings gathered over rounds. */
     private static final class Samples {

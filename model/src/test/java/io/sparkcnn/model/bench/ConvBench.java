@@ -35,7 +35,7 @@ final class ConvBench implements AutoCloseable {
     }
 
     /** Seconds of each timed call of one pass ("forward", "backward_data", "backward_weights"). */
-    double[] seconds(String pass, int warmup, int reps) {
+    double[] seconds(String pass, Warmup warmup, int reps) {
         Runnable body = switch (pass) {
             case "forward" -> () -> op.forward(x, w, b, y, false);
             case "backward_data" -> () -> op.backwardData(dy, w, dx);

@@ -9,7 +9,7 @@ final class SgemmBench {
     private SgemmBench() {}
 
     /** Seconds of each timed C (n,n) = A (n,n) B (n,n). */
-    static double[] seconds(int n, int warmup, int reps) {
+    static double[] seconds(int n, Warmup warmup, int reps) {
         Random rnd = new Random(n);
         float[] a = new float[n * n], b = new float[n * n], c = new float[n * n];
         for (int i = 0; i < a.length; i++) {

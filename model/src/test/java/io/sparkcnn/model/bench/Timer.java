@@ -6,9 +6,9 @@ import java.util.Arrays;
 final class Timer {
     private Timer() {}
 
-    /** Seconds of each of reps timed calls of body, after warmup untimed ones. */
-    static double[] seconds(int warmup, int reps, Runnable body) {
-        for (int i = 0; i < warmup; i++) body.run();
+    /** Seconds of each of reps timed calls of body, after the warm-up's untimed ones. */
+    static double[] seconds(Warmup warmup, int reps, Runnable body) {
+        warmup.run(body);
         double[] t = new double[reps];
         for (int i = 0; i < reps; i++) {
             long start = System.nanoTime();

@@ -12,6 +12,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +22,9 @@ import java.util.Map;
  * Several peers (Debian's PyTorch 1 and a PyTorch 2 venv) each get their own process and column.
  */
 final class TorchPeer implements AutoCloseable {
+    /** Set by bench/run for the engine's OpenMP and OpenBLAS threads; removed from the peers' environment. */
+    private static final List<String> ENGINE_ONLY_ENV = List.of("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT");
+
     private final Process process;
     private final Writer in;
     private final BufferedReader out;
@@ -28,9 +32,12 @@ final class TorchPeer implements AutoCloseable {
     private final JsonNode info;
 
     TorchPeer(String python, Path script, int threads) throws IOException {
-        process = new ProcessBuilder(python, script.toString(), "--serve", "--threads", Integer.toString(threads))
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve", "--threads", Integer.toString(threads))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        // PyTorch runs as its users run it: the engine's thread-waiting settings are not its defaults,
+        // and OMP_WAIT_POLICY=passive slowed its LeNet step 1.9x (6,280 -> 3,380 img/s, 2026-12-03)
+        ENGINE_ONLY_ENV.forEach(pb.environment()::remove);
+        process = pb.start();
         in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         info = request(Map.of("kind", "info"));
@@ -48,16 +55,16 @@ final class TorchPeer implements AutoCloseable {
         return info.path("version").asText() + ", " + info.path("threads").asInt() + " threads, " + info.path("backend").asText();
     }
 
-    double[] sgemm(int n, int warmup, int reps) {
-        return seconds(Map.of("kind", "sgemm", "n", n, "warmup", warmup, "reps", reps));
+    double[] sgemm(int n, Warmup warmup, int reps) {
+        return seconds(Map.of("kind", "sgemm", "n", n, "warmup", warmup.calls(), "warmup_s", warmup.seconds(), "reps", reps));
     }
 
-    double[] conv(ConvCase c, String pass, int warmup, int reps) {
-        return seconds(Map.of("kind", "conv", "case", c.name(), "pass", pass, "warmup", warmup, "reps", reps));
+    double[] conv(ConvCase c, String pass, Warmup warmup, int reps) {
+        return seconds(Map.of("kind", "conv", "case", c.name(), "pass", pass, "warmup", warmup.calls(), "warmup_s", warmup.seconds(), "reps", reps));
     }
 
-    double[] train(TrainCase c, int warmup, int reps) {
-        return seconds(Map.of("kind", "train", "case", c.name(), "warmup", warmup, "reps", reps));
+    double[] train(TrainCase c, Warmup warmup, int reps) {
+        return seconds(Map.of("kind", "train", "case", c.name(), "warmup", warmup.calls(), "warmup_s", warmup.seconds(), "reps", reps));
     }
 
     private double[] seconds(Map<String, Object> request) {

@@ -32,7 +32,7 @@ final class TrainingBench implements AutoCloseable {
     }
 
     /** Seconds of each timed training step. */
-    double[] seconds(int warmup, int reps) {
+    double[] seconds(Warmup warmup, int reps) {
         return Timer.seconds(warmup, reps, () -> {
             trainer.trainStep(inputs, 0, labels, 0);
             backend.finish();
@@ -43,9 +43,9 @@ final class TrainingBench implements AutoCloseable {
     static String profile(TrainCase c, Backend plain, int warmup, int steps) {
         OpProfile profile = new OpProfile();
         try (TrainingBench bench = new TrainingBench(c, profile.wrap(plain))) {
-            bench.seconds(warmup, 1);
+            bench.seconds(Warmup.forRound(warmup, 0), 1);
             profile.reset();
-            double median = Timer.median(bench.seconds(0, steps));
+            double median = Timer.median(bench.seconds(Warmup.calls(0), steps));
             return String.format("%s: median step %.1f ms (profiled)%n", c.name(), median * 1e3) + profile.top(Integer.getInteger("bench.profileTop", 15), steps);
         }
     }

@@ -40,7 +40,7 @@ public enum CpuConvChoice {
             case GEMM -> all(gemm(ctx, g));
             case DNNL -> all(new DnnlConv(ctx, g));
             case AUTO -> {
-                if (!Dnnl.available() || gemmMeasuredFaster(g)) yield all(gemm(ctx, g));
+                if (!Dnnl.available()) yield all(gemm(ctx, g));
                 DnnlConv dnnl;
                 try {
                     dnnl = new DnnlConv(ctx, g);
@@ -48,36 +48,35 @@ public enum CpuConvChoice {
                     LOG.debug("oneDNN has no convolution for {} ({}); using im2col + SGEMM", g, e.toString());
                     yield all(gemm(ctx, g));
                 }
-                yield gemmMeasuredFasterForBackwardData(g) ? new ConvOp[]{dnnl, gemm(ctx, g), dnnl} : all(dnnl);
+                boolean data = gemmMeasuredFasterForBackwardData(g), weights = gemmMeasuredFasterForBackwardWeights(g);
+                ConvOp gemm = data || weights ? gemm(ctx, g) : null;
+                yield new ConvOp[]{dnnl, data ? gemm : dnnl, weights ? gemm : dnnl};
             }
         };
     }
 
-    /**
-     * Layers where im2col + SGEMM or the direct loops measured ahead of oneDNN in all three passes
-     * (ResNet-50 and MobileNet-v1 steps profiled op by op, 2026-12-03, quiet, docs/benchmarks.md):
-     * 1x1 convolutions, which SGEMM reads as they lie (ResNet-50's: 529 ms a step against 788), and
-     * strided depthwise ones (MobileNet's: 37 ms against 52). Where oneDNN gains less than its two copies
-     * and reorders per pass cost, those decide.
+    /*
+     * Where im2col + SGEMM measured ahead of oneDNN (bench/run conv passes and LeNet-5 / ResNet-50 /
+     * MobileNet-v1 steps profiled op by op, 2026-12-03, quiet, docs/benchmarks.md). oneDNN's blocked
+     * layouts pad the input channels to a block of 8 (AVX2) or 16 (AVX-512) floats, so on very few of
+     * them it computes mostly padding. Everywhere else oneDNN measured ahead or even, 1x1 and depthwise
+     * layers included, once its OpenMP threads spin briefly between regions (GOMP_SPINCOUNT, the
+     * launchers); an earlier rule that kept 1x1 and strided depthwise layers on SGEMM had been measured
+     * with the threads sleeping at once, which made oneDNN's kernels 2-5x slower.
      */
-    static boolean gemmMeasuredFaster(ConvGeom g) {
-        boolean pointwise = g.kd() * g.kh() * g.kw() == 1;
-        boolean stridedDepthwise = CpuConvOp.usesChannelwiseLoops(g) && g.sd() * g.sh() * g.sw() > 1;
-        return pointwise || stridedDepthwise;
-    }
 
-    /**
-     * Where bench/run (2026-12-03, quiet, docs/benchmarks.md) had im2col + SGEMM ahead of oneDNN: the
-     * backward-data pass of a layer with few input channels, whose blocked layout pads them to a block
-     * of 16 (the 7x7/2 stem from 3 channels: 124 against 47 GFLOP/s; 5x5 from 1 channel: 50 against 16).
-     * Everywhere else oneDNN measured ahead or even.
-     */
+    /** Backward-data from fewer than 4 input channels: the 7x7/2 stem (3) 57 against 29 GFLOP/s, 5x5 from 1: 26 against 10; from 6 (LeNet's second layer) oneDNN took half the time. */
     static boolean gemmMeasuredFasterForBackwardData(ConvGeom g) {
         return g.groups() == 1 && g.c() < FEW_INPUT_CHANNELS;
     }
 
-    /** Input channels below one oneDNN channel block (16 floats, an AVX-512 register). */
-    static final int FEW_INPUT_CHANNELS = 16;
+    /** Backward-weights from one input channel: 5x5 from 1, 20 against 8 GFLOP/s; from 3 (the stem) oneDNN led, 64 against 48. */
+    static boolean gemmMeasuredFasterForBackwardWeights(ConvGeom g) {
+        return g.groups() == 1 && g.c() == 1;
+    }
+
+    /** Input channels below which oneDNN's backward-data loses to SGEMM (measured 1 and 3 against 6). */
+    static final int FEW_INPUT_CHANNELS = 4;
 
     private static ConvOp[] all(ConvOp impl) { return new ConvOp[]{impl, impl, impl}; }
 

@@ -17,7 +17,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_version;
  * architecture than the bundled linux-x86_64), {@link #available()} is false with the reason, and
  * the CPU backend keeps im2col + SGEMM. oneDNN's OpenMP team is sized by {@code OMP_NUM_THREADS}
  * at load: the launchers set it to the backend's threads, as they set OPENBLAS_NUM_THREADS, and
- * {@code OMP_WAIT_POLICY=passive}, so that its idle threads do not spin on the Java ops' cores.
+ * {@code GOMP_SPINCOUNT=3000}: its idle threads spin tens of microseconds, enough for a convolution's
+ * parallel regions and barriers, not long enough to hold the cores the Java ops need next.
  */
 final class Dnnl {
     private static final Logger LOG = LoggerFactory.getLogger(Dnnl.class);
@@ -91,11 +92,13 @@ final class Dnnl {
         return ENGINE;
     }
 
-    /** "oneDNN 3.11.0 (jit:avx512_core), OMP_NUM_THREADS=2, OMP_WAIT_POLICY=passive", or why it is absent. */
+    /** "oneDNN 3.11.0 (jit:avx512_core), OMP_NUM_THREADS=2, GOMP_SPINCOUNT=3000", or why it is absent. */
     static String description() {
         if (ENGINE == null) return "oneDNN unavailable (" + UNAVAILABLE + ")";
-        String threads = System.getenv("OMP_NUM_THREADS"), wait = System.getenv("OMP_WAIT_POLICY");
+        String threads = System.getenv("OMP_NUM_THREADS"), spin = System.getenv("GOMP_SPINCOUNT");
+        String wait = System.getenv("OMP_WAIT_POLICY");
         return "oneDNN " + VERSION + ", OMP_NUM_THREADS=" + (threads == null ? "unset (all cores)" : threads)
-                + ", OMP_WAIT_POLICY=" + (wait == null ? "unset (spinning)" : wait);
+                + ", GOMP_SPINCOUNT=" + (spin == null ? "unset (300000 spins)" : spin)
+                + (wait == null ? "" : ", OMP_WAIT_POLICY=" + wait);
     }
 }

@@ -113,14 +113,22 @@ class DnnlConvTest {
             ConvGeom wide = ConvGeom.conv2d(1, 32, 8, 8, 32, 3, 1, 1, 1, 1), stem = ConvGeom.conv2d(1, 3, 16, 16, 8, 7, 2, 3, 1, 1);
             String all = ((CpuConvOp) auto.conv(wide)).strategy(), mixed = ((CpuConvOp) auto.conv(stem)).strategy();
             assertTrue(all.startsWith("DnnlConv (") && !all.contains("Gemm"), all);
-            assertTrue(mixed.matches("DnnlConv \\(.*\\) / GemmConv / DnnlConv \\(.*\\)"), "few input channels: backward-data by SGEMM, " + mixed);
+            assertTrue(mixed.matches("DnnlConv \\(.*\\) / GemmConv / DnnlConv \\(.*\\)"), "3 input channels: backward-data by SGEMM, " + mixed);
+            String single = ((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 1, 28, 28, 6, 5, 1, 2, 1, 1))).strategy();
+            assertTrue(single.matches("DnnlConv \\(.*\\) / GemmConv / GemmConv"), "1 input channel: both backward passes by SGEMM, " + single);
+            String six = ((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 6, 14, 14, 16, 5, 1, 0, 1, 1))).strategy();
+            assertTrue(six.startsWith("DnnlConv (") && !six.contains("Gemm"), "6 input channels: oneDNN, " + six);
             assertEquals("GemmConv", ((CpuConvOp) gemm.conv(wide)).strategy());
-            assertEquals("GemmConv", ((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 32, 8, 8, 64, 1, 1, 0, 1, 1))).strategy(), "1x1");
-            assertEquals("GemmConv", ((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 32, 8, 8, 64, 1, 2, 0, 1, 1))).strategy(), "1x1 stride 2");
-            assertEquals("ChannelwiseConv", ((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 32, 8, 8, 32, 3, 2, 1, 1, 32))).strategy(),
-                    "strided depthwise");
-            assertTrue(((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 32, 8, 8, 32, 3, 1, 1, 1, 32))).strategy().startsWith("DnnlConv (jit_dw"),
-                    "depthwise stride 1");
+            for (ConvGeom g : new ConvGeom[]{ConvGeom.conv2d(1, 32, 8, 8, 64, 1, 1, 0, 1, 1), ConvGeom.conv2d(1, 32, 8, 8, 64, 1, 2, 0, 1, 1)}) {
+                String s = ((CpuConvOp) auto.conv(g)).strategy();
+                assertTrue(s.startsWith("DnnlConv (") && !s.contains("Gemm"), "1x1: oneDNN, " + s);
+            }
+            assertEquals("ChannelwiseConv", ((CpuConvOp) gemm.conv(ConvGeom.conv2d(1, 32, 8, 8, 32, 3, 2, 1, 1, 32))).strategy(),
+                    "gemm keeps the direct loops for depthwise layers");
+            for (int stride : new int[]{1, 2}) {
+                String s = ((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 32, 8, 8, 32, 3, stride, 1, 1, 32))).strategy();
+                assertTrue(s.startsWith("DnnlConv (jit_dw"), "depthwise stride " + stride + ": " + s);
+            }
             // the version and the ISA its kernels use: both change the arithmetic, so a worker's description names them
             assertTrue(auto.deviceDescription().matches(".*oneDNN \\d+\\.\\d+\\.\\d+ \\(\\w+:\\w+\\), OMP_NUM_THREADS=.*"),
                     auto.deviceDescription());
