@@ -10,7 +10,7 @@ cd "$root"
 bash deploy/install-deps.sh
 mvn -q -B -N install
 mvn -q -B -pl model install -DskipTests
-export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$(nproc)}"
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$OPENBLAS_NUM_THREADS}" GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-3000}" \
-  OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
+# OpenBLAS's and oneDNN's threads: all cores unless OPENBLAS_NUM_THREADS says otherwise (deploy/thread-env.sh)
+source "$root/deploy/thread-env.sh"
+export_thread_env "${OPENBLAS_NUM_THREADS:-$(nproc)}"
 mvn -q -B -pl model exec:java -Dexec.mainClass=io.sparkcnn.model.train.FineTuneDemo -Dexec.args="$*"

@@ -9,7 +9,7 @@ source "$(dirname "$0")/common.sh"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 # every task thread is a worker with one core (spark.task.cpus = 1): its BLAS calls must not start a
 # team of all cores each, or 2 workers run 4 spinning BLAS threads on 2 cores (docs/benchmarks.md, Threads)
-# (the same holds for oneDNN's OpenMP team: common.sh's thread_env)
+# (the same holds for oneDNN's OpenMP team: deploy/thread-env.sh)
 export_thread_env "${OPENBLAS_NUM_THREADS:-1}"
 exec "${submit[@]}" --master "local[${SPARKCNN_LOCAL_CORES:-*}]" --driver-memory "${SPARKCNN_DRIVER_MEMORY:-4g}" \
   --conf spark.ui.showConsoleProgress=false --driver-java-options "$error_opt $driver_log_opts" \
