@@ -10,6 +10,11 @@
 # where libgomp's default of 300,000 made LeNet steps 3-8x slower on a loaded machine; OpenBLAS's 2^4
 # cycles, where its default 2^28 (~0.1 s) halved oneDNN's 3x3 rates after each SGEMM
 # (docs/benchmarks.md, "How the CPU convolution works").
+# The JVM option every such JVM takes: the Vector API (an incubator module in Java 17), which the CPU
+# backend's direct convolution of one-channel inputs is written in; without it that layer falls back to
+# SGEMM and oneDNN, 3-4x slower on LeNet's first layer (docs/benchmarks.md). The JVM says once on stderr
+# that it uses an incubator module.
+vector_api_opt=--add-modules=jdk.incubator.vector
 thread_env() { printf '%s\n' "OPENBLAS_NUM_THREADS=$1" "OMP_NUM_THREADS=$1" GOMP_SPINCOUNT=3000 OPENBLAS_THREAD_TIMEOUT=4; }
 # Exports them for this JVM (the driver; in local mode also its workers), keeping any the user set.
 export_thread_env() {

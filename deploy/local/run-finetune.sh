@@ -13,4 +13,6 @@ mvn -q -B -pl model install -DskipTests
 # OpenBLAS's and oneDNN's threads: all cores unless OPENBLAS_NUM_THREADS says otherwise (deploy/thread-env.sh)
 source "$root/deploy/thread-env.sh"
 export_thread_env "${OPENBLAS_NUM_THREADS:-$(nproc)}"
+# exec:java runs in Maven's JVM: the Vector API module goes there
+export MAVEN_OPTS="${MAVEN_OPTS:-} $vector_api_opt"
 mvn -q -B -pl model exec:java -Dexec.mainClass=io.sparkcnn.model.train.FineTuneDemo -Dexec.args="$*"

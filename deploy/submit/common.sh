@@ -43,8 +43,9 @@ else
 fi
 # the same opens for driver and executors launched by a real spark-submit
 java_opts="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
-# the thread settings (thread_env, export_thread_env, thread_confs)
+# the thread settings (thread_env, export_thread_env, thread_confs) and the Vector API module (vector_api_opt)
 source "$root/deploy/thread-env.sh"
+java_opts="$java_opts $vector_api_opt"
 # the entry point: the jobs' CLI, or data-prep's (SPARKCNN_CLASS=io.sparkcnn.dataprep.PrepCli)
 main_class="${SPARKCNN_CLASS:-io.sparkcnn.jobs.cli.SparkCnn}"
 # A native crash writes its JVM error file (hs_err_pid<pid>.log) into the run directory when the
@@ -58,4 +59,5 @@ done
 mkdir -p "$error_dir" 2>/dev/null || true
 error_opt="-XX:ErrorFile=$error_dir/hs_err_pid%p.log"
 java_opts="$java_opts $error_opt"
-if [ "${submit[0]}" = java ]; then submit=(java "$error_opt" "${submit[@]:1}"); fi
+# this JVM is the driver, and in local mode the workers too
+if [ "${submit[0]}" = java ]; then submit=(java "$error_opt" "$vector_api_opt" "${submit[@]:1}"); fi

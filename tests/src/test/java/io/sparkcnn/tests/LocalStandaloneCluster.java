@@ -185,6 +185,8 @@ final class LocalStandaloneCluster implements AutoCloseable {
                 "sun.nio.cs", "sun.security.action", "sun.util.calendar")) {
             o.add("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
         }
+        // the Vector API, as the launchers pass it (deploy/thread-env.sh): the executors must run the kernels the local runs do
+        o.add("--add-modules=jdk.incubator.vector");
         return o;
     }
 

@@ -16,8 +16,8 @@ import io.sparkcnn.model.backend.PoolOp;
 import io.sparkcnn.model.backend.TensorOps;
 
 /**
- * The CPU backend: the arenas are the working memory; convolutions run through oneDNN or as
- * im2col + SGEMM ({@link CpuConvChoice}), dense layers as SGEMM through {@link Blas} (native
+ * The CPU backend: the arenas are the working memory; convolutions run through oneDNN, as
+ * im2col + SGEMM or as direct Vector API loops ({@link CpuConvChoice}), dense layers as SGEMM through {@link Blas} (native
  * OpenBLAS when installed), the rest as plain Java loops split over {@link CpuContext}'s threads.
  */
 public final class CpuBackend implements Backend {
@@ -46,7 +46,12 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String deviceDescription() {
-        String conv = convChoice == CpuConvChoice.GEMM ? "" : ", convolutions " + convChoice.configName() + " (" + Dnnl.description() + ")";
+        // auto's one-channel layers run on the Vector API where the JVM has it, which changes their arithmetic too
+        String conv = switch (convChoice) {
+            case GEMM -> "";
+            case DNNL -> ", convolutions dnnl (" + Dnnl.description() + ")";
+            case AUTO -> ", convolutions auto (" + Dnnl.description() + "; " + VectorApi.description() + ")";
+        };
         return "CPU, " + ctx.threads() + " threads, BLAS " + Blas.description() + conv;
     }
 

@@ -23,6 +23,8 @@ final class CpuPoolOp implements PoolOp {
     private final int od, oh, ow, inPlane, outPlane, planes, grain;
     /** Per axis and output index: first and last+1 real input cell, and the padded window's size. */
     private final int[] dLo, dHi, dSpan, hLo, hHi, hSpan, wLo, wHi, wSpan;
+    /** 2-D max pooling 2x2 stride 2 without padding (LeNet, VGG, U-Net): {@link #maxPlane2x2}. */
+    private final boolean twoByTwo;
 
     private int x, y, argmax, dy, dx;
     private final RangeTask forwardTask = this::forwardPlanes;
@@ -57,6 +59,8 @@ final class CpuPoolOp implements PoolOp {
         windows(od, g.id(), g.kd(), g.sd(), g.pd(), dLo, dHi, dSpan);
         windows(oh, g.ih(), g.kh(), g.sh(), g.ph(), hLo, hHi, hSpan);
         windows(ow, g.iw(), g.kw(), g.sw(), g.pw(), wLo, wHi, wSpan);
+        this.twoByTwo = g.max() && g.id() == 1 && g.kd() == 1 && g.pd() == 0 && g.kh() == 2 && g.kw() == 2
+                && g.sh() == 2 && g.sw() == 2 && g.ph() == 0 && g.pw() == 0;
     }
 
     private static void windows(int out, int in, int k, int s, int p, int[] lo, int[] hi, int[] span) {
@@ -91,7 +95,8 @@ final class CpuPoolOp implements PoolOp {
     private void forwardPlanes(int from, int to) {
         float[] a = ctx.array(Arena.ACTS);
         for (int p = from; p < to; p++) {
-            if (g.max()) maxPlane(a, x + p * inPlane, y + p * outPlane, argmax < 0 ? -1 : argmax + p * outPlane);
+            if (twoByTwo) maxPlane2x2(a, x + p * inPlane, y + p * outPlane, argmax < 0 ? -1 : argmax + p * outPlane);
+            else if (g.max()) maxPlane(a, x + p * inPlane, y + p * outPlane, argmax < 0 ? -1 : argmax + p * outPlane);
             else avgPlane(a, x + p * inPlane, y + p * outPlane);
         }
     }
@@ -130,6 +135,29 @@ final class CpuPoolOp implements PoolOp {
                     a[yb + o] = best;
                     if (ab >= 0) a[ab + o] = bestIdx;
                 }
+            }
+        }
+    }
+
+    /**
+     * maxPlane for 2x2 windows at stride 2, all inside the input, without a branch on the data: the
+     * scan-order loop's comparisons went each way at random and cost 3-5x this (docs/benchmarks.md).
+     * The same result: the first cell equal to the maximum, or the last NaN when there is one.
+     */
+    private void maxPlane2x2(float[] a, int xb, int yb, int ab) {
+        int iw = g.iw(), o = 0;
+        for (int zh = 0; zh < oh; zh++) {
+            for (int zw = 0, cell = 2 * zh * iw; zw < ow; zw++, o++, cell += 2) {
+                int at = xb + cell;
+                float v0 = a[at], v1 = a[at + 1], v2 = a[at + iw], v3 = a[at + iw + 1];
+                float m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+                int pick;
+                if (m != m) pick = v3 != v3 ? 3 : v2 != v2 ? 2 : v1 != v1 ? 1 : 0;
+                else pick = Integer.numberOfTrailingZeros((v0 == m ? 1 : 0) | (v1 == m ? 2 : 0) | (v2 == m ? 4 : 0) | 8);
+                int offset = (pick & 1) + (pick >> 1) * iw;
+                // the picked cell's own value, so that -0.0 before 0.0 stays -0.0 as in the scan
+                a[yb + o] = a[at + offset];
+                if (ab >= 0) a[ab + o] = cell + offset;
             }
         }
     }

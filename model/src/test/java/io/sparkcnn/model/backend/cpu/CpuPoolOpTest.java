@@ -125,4 +125,51 @@ class CpuPoolOpTest {
             }
         }
     }
+
+    /** 2x2 stride 2 without padding has its own loop (CpuPoolOp.maxPlane2x2): against the reference on tie-rich planes, odd sizes included. */
+    @Test
+    void twoByTwoStrideTwoMatchesReferenceWithManyTies() {
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int threads : new int[]{1, 3}) {
+            for (int[] size : new int[][]{{28, 28}, {7, 9}, {2, 2}, {5, 4}}) {
+                PoolGeom g = new PoolGeom(true, 2, 3, 1, size[0], size[1], 1, 2, 2, 1, 2, 2, 0, 0, 0, true);
+                double[] x = new double[g.n() * g.inSize()];
+                for (int i = 0; i < x.length; i++) x[i] = rng.nextInt(3) - 1;
+                double[] dy = CpuFixture.random(rng, g.n() * g.outSize(), -1, 1);
+                try (CpuFixture f = new CpuFixture(threads, 4 * (x.length + dy.length) + 64)) {
+                    int xo = f.put(Arena.ACTS, x), yo = f.alloc(Arena.ACTS, dy.length), am = f.alloc(Arena.ACTS, dy.length);
+                    int dyo = f.put(Arena.ACTS, dy), dxo = f.alloc(Arena.ACTS, x.length);
+                    PoolOp op = f.backend.pool(g);
+                    op.forward(xo, yo, am);
+                    op.backward(dyo, am, dxo);
+                    NaivePool.Result ref = NaivePool.forward(g, x);
+                    assertArrayEquals(ref.y(), f.get(Arena.ACTS, yo, dy.length), "forward of " + g);
+                    double[] got = f.get(Arena.ACTS, am, dy.length);
+                    for (int i = 0; i < got.length; i++) assertEquals(ref.argmax()[i], (int) got[i], "argmax " + i + " of " + g);
+                    assertArrayEquals(NaivePool.backward(g, dy, ref.argmax()), f.get(Arena.ACTS, dxo, x.length), "backward of " + g);
+                    // without argmax (inference) the same maxima
+                    f.backend.pool(g).forward(xo, yo, -1);
+                    assertArrayEquals(ref.y(), f.get(Arena.ACTS, yo, dy.length), "forward without argmax of " + g);
+                }
+            }
+        }
+    }
+
+    /** The scan-order rules in the 2x2 loop: the last NaN of a window wins, as in PyTorch; -0.0 before 0.0 stays -0.0. */
+    @Test
+    void twoByTwoKeepsTheScanOrderRulesForNanAndSignedZero() {
+        PoolGeom g = new PoolGeom(true, 1, 1, 1, 2, 8, 1, 2, 2, 1, 2, 2, 0, 0, 0, true);
+        double nan = Double.NaN;
+        double[] plane = {nan, 1, 1, nan, -0.0, 0.0, 5, 5,
+                          nan, 2, 3, 2, -1, -2, 5, 5};
+        try (CpuFixture f = new CpuFixture(1, 64)) {
+            int x = f.put(Arena.ACTS, plane), y = f.alloc(Arena.ACTS, 4), am = f.alloc(Arena.ACTS, 4);
+            float[] acts = f.arenas.get(Arena.ACTS);
+            f.backend.pool(g).forward(x, y, am);
+            assertArrayEquals(new double[]{8, 3, 4, 6}, f.get(Arena.ACTS, am, 4), "argmax: last NaN, the NaN, -0.0 first, first of ties");
+            assertTrue(Float.isNaN(acts[y]) && Float.isNaN(acts[y + 1]), "NaN propagates");
+            assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(acts[y + 2]), "-0.0 kept");
+            assertEquals(5f, acts[y + 3]);
+        }
+    }
 }
