@@ -40,20 +40,29 @@ public enum CpuConvChoice {
             case GEMM -> all(gemm(ctx, g));
             case DNNL -> all(new DnnlConv(ctx, g));
             case AUTO -> {
-                if (singleChannelDirect(g)) yield all(new SingleChannelConv(ctx, g));
-                if (!Dnnl.available()) yield all(gemm(ctx, g));
-                DnnlConv dnnl;
-                try {
-                    dnnl = new DnnlConv(ctx, g);
-                } catch (RuntimeException e) {
-                    LOG.debug("oneDNN has no convolution for {} ({}); using im2col + SGEMM", g, e.toString());
-                    yield all(gemm(ctx, g));
-                }
-                boolean data = gemmMeasuredFasterForBackwardData(g), weights = gemmMeasuredFasterForBackwardWeights(g);
-                ConvOp gemm = data || weights ? gemm(ctx, g) : null;
-                yield new ConvOp[]{dnnl, data ? gemm : dnnl, weights ? gemm : dnnl};
+                if (!singleChannelDirect(g)) yield libraryPasses(ctx, g);
+                ConvOp direct = new SingleChannelConv(ctx, g);
+                if (g.k() < FEW_OUTPUT_CHANNELS) yield all(direct);
+                ConvOp[] passes = libraryPasses(ctx, g);
+                passes[2] = direct;
+                yield passes;
             }
         };
+    }
+
+    /** auto's choice between oneDNN and SGEMM per pass, where the direct loops take none or only backward-weights. */
+    private static ConvOp[] libraryPasses(CpuContext ctx, ConvGeom g) {
+        if (!Dnnl.available()) return all(gemm(ctx, g));
+        DnnlConv dnnl;
+        try {
+            dnnl = new DnnlConv(ctx, g);
+        } catch (RuntimeException e) {
+            LOG.debug("oneDNN has no convolution for {} ({}); using im2col + SGEMM", g, e.toString());
+            return all(gemm(ctx, g));
+        }
+        boolean data = gemmMeasuredFasterForBackwardData(g), weights = gemmMeasuredFasterForBackwardWeights(g);
+        ConvOp gemm = data || weights ? gemm(ctx, g) : null;
+        return new ConvOp[]{dnnl, data ? gemm : dnnl, weights ? gemm : dnnl};
     }
 
     /*
@@ -78,13 +87,19 @@ public enum CpuConvChoice {
 
     /**
      * A one-channel input at stride 1 (LeNet's first layer): the Vector API's direct loops, where the JVM
-     * has the module. LeNet-5's 1->6 5x5 pad 2 at batch 64, 2 threads, best of 2,000 calls: forward 0.35 ms
-     * (oneDNN 0.39, SGEMM 1.00), backward-weights 0.38 (SGEMM 1.77, oneDNN 1.36), backward-data 0.31
-     * (SGEMM 1.20, oneDNN 1.18).
+     * has the module, for backward-weights always and for all three passes under FEW_OUTPUT_CHANNELS.
+     * LeNet-5's 1->6 5x5 pad 2 at batch 64, 2 threads, best of 2,000 calls: forward 0.35 ms (oneDNN 0.39,
+     * SGEMM 1.00), backward-weights 0.38 (SGEMM 1.77, oneDNN 1.36), backward-data 0.31 (SGEMM 1.20,
+     * oneDNN 1.18). bench/run's 1->32 5x5 at batch 64: backward-weights 30 GFLOP/s (SGEMM 20, PyTorch 2
+     * 10), but forward 26 against oneDNN's 45 and backward-data 16 against SGEMM's 23: the direct loops
+     * load the input plane once per output channel, where oneDNN keeps 8 output channels in a vector.
      */
     static boolean singleChannelDirect(ConvGeom g) {
         return VectorApi.available() && SingleChannelConv.fits(g);
     }
+
+    /** Output channels below which the single-channel direct loops take every pass: oneDNN's block of 8 is then part padding. */
+    static final int FEW_OUTPUT_CHANNELS = 8;
 
     /** Input channels below which oneDNN's backward-data loses to SGEMM (measured 1 and 3 against 6). */
     static final int FEW_INPUT_CHANNELS = 4;

@@ -87,11 +87,14 @@ class SingleChannelConvTest {
     }
 
     @Test
-    void autoGivesItOneChannelAtStrideOneOnly() {
+    void autoGivesItOneChannelAtStrideOneOnlyAndEveryPassUnderEightOutputChannels() {
         try (CpuBackend auto = new CpuBackend(1); CpuBackend gemm = new CpuBackend(1, CpuConvChoice.GEMM)) {
             auto.bind(new Arenas(1, 0, 1, 0));
             gemm.bind(new Arenas(1, 0, 1, 0));
-            assertEquals("SingleChannelConv", ((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 1, 28, 28, 6, 5, 1, 2, 1, 1))).strategy());
+            assertEquals("SingleChannelConv", ((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 1, 28, 28, 6, 5, 1, 2, 1, 1))).strategy(),
+                    "under 8 output channels: every pass");
+            String wide = ((CpuConvOp) auto.conv(ConvGeom.conv2d(1, 1, 28, 28, 32, 5, 1, 0, 1, 1))).strategy();
+            assertTrue(wide.matches("DnnlConv \\(.*\\) / GemmConv / SingleChannelConv"), "32 output channels: backward-weights only, " + wide);
             assertEquals("GemmConv", ((CpuConvOp) gemm.conv(ConvGeom.conv2d(1, 1, 28, 28, 6, 5, 1, 2, 1, 1))).strategy(),
                     "gemm stays im2col + SGEMM");
             for (ConvGeom other : new ConvGeom[]{ConvGeom.conv2d(1, 1, 28, 28, 6, 5, 2, 2, 1, 1), ConvGeom.conv2d(1, 1, 28, 28, 6, 3, 1, 2, 2, 1),
