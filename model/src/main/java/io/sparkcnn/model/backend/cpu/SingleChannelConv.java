@@ -114,7 +114,7 @@ final class SingleChannelConv implements ConvOp {
         ctx.parallelFor(ctx.threads(), 1, backwardWeightsTask);
     }
 
-    /** Examples [from, to) of the batch for slice s of the context's threads. */
+    /** The first example of the batch that thread slice {@code slice} computes (forward and backward-data split by example). */
     private int first(int slice) { return (int) ((long) g.n() * slice / ctx.threads()); }
 
     // x (N,1,H,W) -> y (N,K,OH,OW); this thread's examples
@@ -173,13 +173,9 @@ final class SingleChannelConv implements ConvOp {
             for (int c = k0; c < k1; c += 2) {
                 boolean pair = c + 1 < k1;
                 for (int m = 0; m < (pair ? 2 : 1); m++) {
-                    int dyb = loopDy + (n * k + c + m) * osp, at = d + m * outLen;
+                    int at = d + m * outLen;
                     // dy' in the input's row stride, zero in the columns past OW and after the last row
-                    for (int r = 0; r < oh; r++) {
-                        System.arraycopy(acts, dyb + r * ow, s, at + r * ps, ow);
-                        Arrays.fill(s, at + r * ps + ow, at + (r + 1) * ps, 0f);
-                    }
-                    Arrays.fill(s, at + oh * ps, at + outLen, 0f);
+                    pad(acts, loopDy + (n * k + c + m) * osp, oh, ow, s, at, ps, 0, 0, outLen);
                     if (loopDb >= 0) grads[loopDb + c + m] += sum(s, at, outLen);
                 }
                 if (pair) dotTapsPair(s, d, s, in, grads, loopDw + c * taps);
