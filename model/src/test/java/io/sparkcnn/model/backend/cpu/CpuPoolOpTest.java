@@ -172,4 +172,58 @@ class CpuPoolOpTest {
             assertEquals(5f, acts[y + 3]);
         }
     }
+
+    /**
+     * The same rules in the 3x3 loop (CpuPoolOp.maxPlane3x3), by hand for NaN (the reference does not
+     * model it): windows wholly inside the input (the branch-free path), and on ResNet's stem pool (3x3
+     * stride 2, padding 1) windows the padding clips (the scan): the last NaN of each, the first of
+     * ties, and -0.0 kept when it comes before 0.0.
+     */
+    @Test
+    void threeByThreeTakesTheLastNanAndKeepsMinusZero() {
+        double nan = Double.NaN;
+        PoolGeom inside = new PoolGeom(true, 1, 3, 1, 3, 3, 1, 3, 3, 1, 1, 1, 0, 0, 0, true);
+        double[] planes = {1, nan, 2, nan, -0.0, 0.0, 3, 0.0, -0.0,
+                           -0.0, 0.0, -0.0, 0.0, -0.0, -1, -2, 0.0, -0.0,
+                           1, 2, 2, 0, 2, 1, -1, 2, 0};
+        try (CpuFixture f = new CpuFixture(1, 64)) {
+            int x = f.put(Arena.ACTS, planes), y = f.alloc(Arena.ACTS, 3), am = f.alloc(Arena.ACTS, 3);
+            f.backend.pool(inside).forward(x, y, am);
+            assertArrayEquals(new double[]{3, 0, 1}, f.get(Arena.ACTS, am, 3), "argmax inside: the last NaN, -0.0 first, the first of ties");
+            assertArrayEquals(new double[]{nan, -0.0, 2}, f.get(Arena.ACTS, y, 3), "NaN propagates, -0.0 kept");
+        }
+        PoolGeom clipped = new PoolGeom(true, 1, 1, 1, 3, 3, 1, 3, 3, 1, 2, 2, 0, 1, 1, true);
+        try (CpuFixture f = new CpuFixture(1, 64)) {
+            int x = f.put(Arena.ACTS, java.util.Arrays.copyOf(planes, 9)), y = f.alloc(Arena.ACTS, 4), am = f.alloc(Arena.ACTS, 4);
+            f.backend.pool(clipped).forward(x, y, am);
+            assertArrayEquals(new double[]{3, 1, 3, 4}, f.get(Arena.ACTS, am, 4), "argmax clipped: the last NaN of each window, else -0.0 first");
+            assertArrayEquals(new double[]{nan, nan, nan, -0.0}, f.get(Arena.ACTS, y, 4), "NaN propagates, -0.0 kept");
+        }
+    }
+
+    /**
+     * Signed zeros and ties against the reference, the value's bits included: planes drawn from -0.0,
+     * 0.0 and +-1 on the stem pool (the 3x3 loop), a 3-D window and the random geometries (the scan).
+     */
+    @Test
+    void signedZerosAndTiesMatchTheReferenceBitForBit() {
+        List<PoolGeom> cases = new ArrayList<>(List.of(new PoolGeom(true, 2, 3, 1, 9, 11, 1, 3, 3, 1, 2, 2, 0, 1, 1, true),
+                new PoolGeom(true, 1, 2, 4, 5, 6, 2, 3, 3, 2, 2, 1, 1, 1, 1, true)));
+        cases.addAll(geometries(77, 30, true));
+        double[] values = {-0.0, 0.0, 1, -1, -0.0, 0.0, -1};
+        SplittableRandom rng = new SplittableRandom(9);
+        for (PoolGeom g : cases) {
+            double[] x = new double[g.n() * g.inSize()];
+            for (int i = 0; i < x.length; i++) x[i] = values[rng.nextInt(values.length)];
+            NaivePool.Result ref = NaivePool.forward(g, x);
+            try (CpuFixture f = new CpuFixture(2, 4 * (x.length + g.n() * g.outSize()) + 64)) {
+                int out = g.n() * g.outSize();
+                int xo = f.put(Arena.ACTS, x), yo = f.alloc(Arena.ACTS, out), am = f.alloc(Arena.ACTS, out);
+                f.backend.pool(g).forward(xo, yo, am);
+                assertArrayEquals(ref.y(), f.get(Arena.ACTS, yo, out), "maxima (the sign of zero included) of " + g);
+                double[] got = f.get(Arena.ACTS, am, out);
+                for (int i = 0; i < out; i++) assertEquals(ref.argmax()[i], (int) got[i], "argmax " + i + " of " + g);
+            }
+        }
+    }
 }

@@ -48,6 +48,49 @@ class DnnlConvTest {
         CpuConvOpTest.checkAgainstReference(g, 2, name.hashCode(), ctx -> new CpuConvOp(ctx, g, CpuConvChoice.AUTO));
     }
 
+    /**
+     * Operands over two threads' grain (DnnlOperand.PARALLEL_GRAIN) copy in and add back on the team,
+     * in slices that end inside an add block: at 2 and 3 threads, every pass against the reference.
+     */
+    @Test
+    void copiesSplitOverTheThreadTeamMatchTheReference() {
+        ConvGeom g = ConvGeom.conv2d(2, 96, 20, 20, 96, 3, 1, 1, 1, 1);
+        assertTrue(g.n() * g.inSize() > 2 * (1 << 15) && g.weightCount() > 2 * (1 << 15), "every operand splits");
+        for (int threads : new int[]{2, 3}) CpuConvOpTest.checkAgainstReference(g, threads, 17 + threads, ctx -> new DnnlConv(ctx, g));
+    }
+
+    /**
+     * A 1x1 layer over a 28x28 plane: where oneDNN runs it as its AVX-512 matmul, forward and
+     * backward-data work on the arenas' layout and backward-weights stays blocked; elsewhere all
+     * three stay blocked. Either way every pass against the reference.
+     */
+    @Test
+    void pointwiseLayersOnLargePlanesTakeThePlainMatmulOnlyOnAvx512() {
+        ConvGeom g = ConvGeom.conv2d(2, 16, 28, 28, 24, 1, 1, 0, 1, 1);
+        assertTrue(DnnlConv.plainPointwiseCandidate(g));
+        CpuConvOpTest.checkAgainstReference(g, 2, 23, ctx -> new DnnlConv(ctx, g));
+        try (CpuContext ctx = new CpuContext(1)) {
+            String[] passes = new DnnlConv(ctx, g).implementations().split(" / ");
+            boolean avx512 = Dnnl.description().contains("avx512");
+            assertEquals(avx512, passes[0].contains("matmul"), "forward " + passes[0] + " on " + Dnnl.description());
+            assertEquals(avx512, passes[1].contains("matmul"), "backward-data " + passes[1] + " on " + Dnnl.description());
+            assertTrue(!passes[2].contains("ncsp"), "backward-weights stays blocked: " + passes[2]);
+        }
+    }
+
+    @Test
+    void onlyStrideOneOneByOneLayersOnPlanesFrom28x28AreCandidates() {
+        assertTrue(DnnlConv.plainPointwiseCandidate(ConvGeom.conv2d(8, 64, 56, 56, 256, 1, 1, 0, 1, 1)));
+        assertTrue(DnnlConv.plainPointwiseCandidate(ConvGeom.conv2d(1, 3, 28, 28, 5, 1, 1, 0, 1, 1)));
+        assertTrue(!DnnlConv.plainPointwiseCandidate(ConvGeom.conv2d(8, 512, 14, 14, 512, 1, 1, 0, 1, 1)), "14x14");
+        assertTrue(!DnnlConv.plainPointwiseCandidate(ConvGeom.conv2d(8, 64, 56, 56, 64, 3, 1, 1, 1, 1)), "3x3");
+        assertTrue(!DnnlConv.plainPointwiseCandidate(ConvGeom.conv2d(8, 256, 56, 56, 512, 1, 2, 0, 1, 1)), "stride 2");
+        assertTrue(!DnnlConv.plainPointwiseCandidate(ConvGeom.conv2d(8, 64, 56, 56, 64, 1, 1, 0, 1, 2)), "groups");
+        assertTrue(DnnlConv.plainMatmulKernel("jit_uni_ncsp:matmul+brg_matmul:avx512_core"));
+        assertTrue(!DnnlConv.plainMatmulKernel("jit_uni_ncsp:matmul+brg_matmul:avx2"), "unmeasured on AVX2");
+        assertTrue(!DnnlConv.plainMatmulKernel("jit_uni_ncsp:conv+jit_1x1:avx512_core"), "a conv wrapper, not the matmul");
+    }
+
     /** The benchmark's ResNet/LeNet shapes at a small batch: oneDNN and im2col + SGEMM agree to float rounding. */
     @Test
     void agreesWithGemmOnNetworkShapes() {
@@ -80,7 +123,8 @@ class DnnlConvTest {
     @Test
     void callsAllocateNothingOnTheHeap() {
         for (ConvGeom g : new ConvGeom[]{ConvGeom.conv2d(4, 8, 12, 12, 8, 3, 1, 1, 1, 1),
-                ConvGeom.conv2d(2, 8, 40, 40, 16, 3, 2, 1, 1, 2), ConvGeom.conv2d(4, 8, 12, 12, 8, 3, 1, 1, 1, 8)}) {
+                ConvGeom.conv2d(2, 8, 40, 40, 16, 3, 2, 1, 1, 2), ConvGeom.conv2d(4, 8, 12, 12, 8, 3, 1, 1, 1, 8),
+                ConvGeom.conv2d(2, 96, 20, 20, 96, 3, 1, 1, 1, 1)}) {
             try (ConvFixture f = new ConvFixture(g, 2, 3, ctx -> new DnnlConv(ctx, g))) {
                 for (int i = 0; i < 20; i++) f.runAll();
                 SteadyStateAllocation.assertWarmWindowsAllocateNothing("20 oneDNN forward+backward calls of " + g, f.stepThreadIds(), () -> {
