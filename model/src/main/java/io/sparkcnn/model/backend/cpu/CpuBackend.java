@@ -44,6 +44,9 @@ public final class CpuBackend implements Backend {
     /** The ids of the worker threads that run the ops' slices besides the calling thread. */
     public long[] workerThreadIds() { return ctx.workerThreadIds(); }
 
+    /** The context the ops share, for op tests that build an op directly. */
+    CpuContext context() { return ctx; }
+
     @Override
     public String deviceDescription() {
         // auto's one-channel layers run on the Vector API where the JVM has it, which changes their arithmetic too

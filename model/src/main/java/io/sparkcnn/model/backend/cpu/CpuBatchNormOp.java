@@ -9,6 +9,8 @@ import io.sparkcnn.model.backend.BatchNormOp;
  * enough for inputs whose mean is large against their spread; each row of S values sums in
  * four float lanes (so the loop is not bound by add latency) and rows add up in double.
  * Running statistics follow PyTorch: r = (1-m) r + m batch, with the unbiased batch variance.
+ * Where the JVM has the Vector API the loops over a channel are {@link BatchNormVectors}' (the same
+ * sums, 8 or 16 lanes a row); the scalar ones below stay for JVMs without it.
  */
 final class CpuBatchNormOp implements BatchNormOp {
     /** Values per thread below which a hand-off costs more than it saves. */
@@ -17,6 +19,9 @@ final class CpuBatchNormOp implements BatchNormOp {
     private final CpuContext ctx;
     private final int n, c, s, m, grain;
     private final float eps, momentum;
+    private final boolean vectors;
+    /** Per channel, the two sums of its statistics or gradients: each thread writes its own channels' slots. */
+    private final double[] sums;
 
     private int x, y, gamma, beta, runMean, runVar, saveMean, saveInvStd, dy, dx, dgamma, dbeta;
     private final RangeTask trainTask = this::trainChannels;
@@ -25,6 +30,11 @@ final class CpuBatchNormOp implements BatchNormOp {
     private final RangeTask backwardEvalTask = this::backwardEvalChannels;
 
     CpuBatchNormOp(CpuContext ctx, int batch, int channels, int spatial, float eps, float momentum) {
+        this(ctx, batch, channels, spatial, eps, momentum, VectorApi.available());
+    }
+
+    /** vectors: whether to run BatchNormVectors' loops (tests run both). */
+    CpuBatchNormOp(CpuContext ctx, int batch, int channels, int spatial, float eps, float momentum, boolean vectors) {
         if (batch <= 0 || channels <= 0 || spatial <= 0) {
             throw new IllegalArgumentException("batch norm of (N=" + batch + ",C=" + channels + ",S=" + spatial + ") needs positive sizes");
         }
@@ -36,6 +46,9 @@ final class CpuBatchNormOp implements BatchNormOp {
         this.eps = eps;
         this.momentum = momentum;
         this.grain = Math.max(1, GRAIN_VALUES / m);
+        if (vectors && !VectorApi.available()) throw new IllegalStateException("the Vector API is not in this JVM: " + VectorApi.description());
+        this.vectors = vectors;
+        this.sums = new double[2 * channels];
     }
 
     @Override
@@ -100,31 +113,9 @@ final class CpuBatchNormOp implements BatchNormOp {
         for (int ch = from; ch < to; ch++) {
             int base = x + ch * s;
             float shift = a[base];
-            double sum = 0, sumSq = 0;
-            for (int i = 0; i < n; i++) {
-                // four float lanes per row break the add-latency chain; rows fold into double
-                int row = base + i * stride, j = 0;
-                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, q0 = 0f, q1 = 0f, q2 = 0f, q3 = 0f;
-                for (; j + 3 < s; j += 4) {
-                    float d0 = a[row + j] - shift, d1 = a[row + j + 1] - shift;
-                    float d2 = a[row + j + 2] - shift, d3 = a[row + j + 3] - shift;
-                    s0 += d0;
-                    s1 += d1;
-                    s2 += d2;
-                    s3 += d3;
-                    q0 += d0 * d0;
-                    q1 += d1 * d1;
-                    q2 += d2 * d2;
-                    q3 += d3 * d3;
-                }
-                for (; j < s; j++) {
-                    float d = a[row + j] - shift;
-                    s0 += d;
-                    q0 += d * d;
-                }
-                sum += (double) s0 + s1 + s2 + s3;
-                sumSq += (double) q0 + q1 + q2 + q3;
-            }
+            if (vectors) BatchNormVectors.centredSums(a, base, n, s, stride, shift, sums, 2 * ch);
+            else centredSums(a, base, stride, shift, 2 * ch);
+            double sum = sums[2 * ch], sumSq = sums[2 * ch + 1];
             double meanShifted = sum / m;
             double var = Math.max(0.0, sumSq / m - meanShifted * meanShifted);
             double mean = shift + meanShifted;
@@ -135,6 +126,37 @@ final class CpuBatchNormOp implements BatchNormOp {
             buf[runVar + ch] = (float) ((1.0 - momentum) * buf[runVar + ch] + momentum * var * m / (m - 1));
             normalise(a, ch, (float) mean, invStd, p[gamma + ch], p[beta + ch]);
         }
+    }
+
+    /** sums[at] = sum of (x - shift), sums[at + 1] = its squares, over the channel from base. */
+    private void centredSums(float[] a, int base, int stride, float shift, int at) {
+        double sum = 0, sumSq = 0;
+        for (int i = 0; i < n; i++) {
+            // four float lanes per row break the add-latency chain; rows fold into double
+            int row = base + i * stride, j = 0;
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, q0 = 0f, q1 = 0f, q2 = 0f, q3 = 0f;
+            for (; j + 3 < s; j += 4) {
+                float d0 = a[row + j] - shift, d1 = a[row + j + 1] - shift;
+                float d2 = a[row + j + 2] - shift, d3 = a[row + j + 3] - shift;
+                s0 += d0;
+                s1 += d1;
+                s2 += d2;
+                s3 += d3;
+                q0 += d0 * d0;
+                q1 += d1 * d1;
+                q2 += d2 * d2;
+                q3 += d3 * d3;
+            }
+            for (; j < s; j++) {
+                float d = a[row + j] - shift;
+                s0 += d;
+                q0 += d * d;
+            }
+            sum += (double) s0 + s1 + s2 + s3;
+            sumSq += (double) q0 + q1 + q2 + q3;
+        }
+        sums[at] = sum;
+        sums[at + 1] = sumSq;
     }
 
     // x (N,C,S) -> y (N,C,S) with the running statistics
@@ -153,6 +175,10 @@ final class CpuBatchNormOp implements BatchNormOp {
         float scale = invStd * gammaC;
         float offset = betaC - mean * scale;
         int stride = c * s;
+        if (vectors) {
+            BatchNormVectors.scaleShift(a, x + ch * s, y + ch * s, n, s, stride, scale, offset);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             int xi = x + ch * s + i * stride;
             int yi = y + ch * s + i * stride;
@@ -171,24 +197,21 @@ final class CpuBatchNormOp implements BatchNormOp {
             float mean = buf[runMean + ch];
             float invStd = (float) (1.0 / Math.sqrt((double) buf[runVar + ch] + eps));
             float k = p[gamma + ch] * invStd;
-            double sumDy = 0, sumDyCentred = 0;
+            int xc = x + ch * s, dyc = dy + ch * s;
+            if (vectors) BatchNormVectors.gradientSums(a, xc, dyc, n, s, stride, mean, sums, 2 * ch);
+            else gradientSums(a, xc, dyc, stride, mean, 2 * ch);
+            gr[dgamma + ch] += (float) (sums[2 * ch + 1] * invStd);
+            gr[dbeta + ch] += (float) sums[2 * ch];
+            if (dx < 0) continue;
+            int dxc = dx + ch * s;
+            if (vectors) {
+                BatchNormVectors.addScaled(a, dyc, dxc, n, s, stride, k);
+                continue;
+            }
             for (int i = 0; i < n; i++) {
-                int xi = x + ch * s + i * stride;
-                int di = dy + ch * s + i * stride;
-                float g = 0f, cen = 0f;
-                for (int j = 0; j < s; j++) {
-                    float e = a[di + j];
-                    g += e;
-                    cen += e * (a[xi + j] - mean);
-                }
-                sumDy += g;
-                sumDyCentred += cen;
-                if (dx < 0) continue;
-                int oi = dx + ch * s + i * stride;
+                int di = dyc + i * stride, oi = dxc + i * stride;
                 for (int j = 0; j < s; j++) a[oi + j] += k * a[di + j];
             }
-            gr[dgamma + ch] += (float) (sumDyCentred * invStd);
-            gr[dbeta + ch] += (float) sumDy;
         }
     }
 
@@ -201,32 +224,10 @@ final class CpuBatchNormOp implements BatchNormOp {
         for (int ch = from; ch < to; ch++) {
             float mean = a[saveMean + ch];
             float invStd = a[saveInvStd + ch];
-            double sumDy = 0, sumDyCentred = 0;
-            for (int i = 0; i < n; i++) {
-                int xi = x + ch * s + i * stride;
-                int di = dy + ch * s + i * stride;
-                int j = 0;
-                float g0 = 0f, g1 = 0f, g2 = 0f, g3 = 0f, c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
-                for (; j + 3 < s; j += 4) {
-                    float e0 = a[di + j], e1 = a[di + j + 1], e2 = a[di + j + 2], e3 = a[di + j + 3];
-                    g0 += e0;
-                    g1 += e1;
-                    g2 += e2;
-                    g3 += e3;
-                    c0 += e0 * (a[xi + j] - mean);
-                    c1 += e1 * (a[xi + j + 1] - mean);
-                    c2 += e2 * (a[xi + j + 2] - mean);
-                    c3 += e3 * (a[xi + j + 3] - mean);
-                }
-                for (; j < s; j++) {
-                    float e = a[di + j];
-                    g0 += e;
-                    c0 += e * (a[xi + j] - mean);
-                }
-                sumDy += (double) g0 + g1 + g2 + g3;
-                sumDyCentred += (double) c0 + c1 + c2 + c3;
-            }
-            double sumDyXhat = sumDyCentred * invStd;
+            int xc = x + ch * s, dyc = dy + ch * s;
+            if (vectors) BatchNormVectors.gradientSums(a, xc, dyc, n, s, stride, mean, sums, 2 * ch);
+            else gradientSums(a, xc, dyc, stride, mean, 2 * ch);
+            double sumDy = sums[2 * ch], sumDyXhat = sums[2 * ch + 1] * invStd;
             gr[dgamma + ch] += (float) sumDyXhat;
             gr[dbeta + ch] += (float) sumDy;
             if (dx < 0) continue;
@@ -234,15 +235,47 @@ final class CpuBatchNormOp implements BatchNormOp {
             float k = p[gamma + ch] * invStd;
             float meanDy = (float) (sumDy / m);
             float meanDyXhat = (float) (sumDyXhat / m);
+            int dxc = dx + ch * s;
+            if (vectors) {
+                BatchNormVectors.addTrainingDx(a, xc, dyc, dxc, n, s, stride, mean, invStd, k, meanDy, meanDyXhat);
+                continue;
+            }
             for (int i = 0; i < n; i++) {
-                int xi = x + ch * s + i * stride;
-                int di = dy + ch * s + i * stride;
-                int oi = dx + ch * s + i * stride;
+                int xi = xc + i * stride, di = dyc + i * stride, oi = dxc + i * stride;
                 for (int j = 0; j < s; j++) {
                     float xhat = (a[xi + j] - mean) * invStd;
                     a[oi + j] += k * (a[di + j] - meanDy - xhat * meanDyXhat);
                 }
             }
         }
+    }
+
+    /** sums[at] = sum of dy, sums[at + 1] = sum of dy * (x - mean), over the channel's rows. */
+    private void gradientSums(float[] a, int xc, int dyc, int stride, float mean, int at) {
+        double sumDy = 0, sumDyCentred = 0;
+        for (int i = 0; i < n; i++) {
+            int xi = xc + i * stride, di = dyc + i * stride, j = 0;
+            float g0 = 0f, g1 = 0f, g2 = 0f, g3 = 0f, c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
+            for (; j + 3 < s; j += 4) {
+                float e0 = a[di + j], e1 = a[di + j + 1], e2 = a[di + j + 2], e3 = a[di + j + 3];
+                g0 += e0;
+                g1 += e1;
+                g2 += e2;
+                g3 += e3;
+                c0 += e0 * (a[xi + j] - mean);
+                c1 += e1 * (a[xi + j + 1] - mean);
+                c2 += e2 * (a[xi + j + 2] - mean);
+                c3 += e3 * (a[xi + j + 3] - mean);
+            }
+            for (; j < s; j++) {
+                float e = a[di + j];
+                g0 += e;
+                c0 += e * (a[xi + j] - mean);
+            }
+            sumDy += (double) g0 + g1 + g2 + g3;
+            sumDyCentred += (double) c0 + c1 + c2 + c3;
+        }
+        sums[at] = sumDy;
+        sums[at + 1] = sumDyCentred;
     }
 }

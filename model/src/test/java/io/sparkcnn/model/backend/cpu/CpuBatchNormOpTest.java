@@ -5,6 +5,8 @@ import io.sparkcnn.model.backend.BatchNormOp;
 import io.sparkcnn.model.reference.FiniteDifference;
 import io.sparkcnn.model.reference.NaiveBatchNorm;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.SplittableRandom;
 
@@ -83,8 +85,11 @@ class CpuBatchNormOpTest {
         }
     }
 
-    @Test
-    void cpuMatchesReferenceInTrainAndEval() {
+    /** Both loops: BatchNormVectors' (the test JVMs have the Vector API, so a missing flag fails here) and the scalar ones. */
+    @ParameterizedTest(name = "vectors {0}")
+    @ValueSource(booleans = {true, false})
+    void cpuMatchesReferenceInTrainAndEval(boolean vectors) {
+        assertTrue(VectorApi.available(), VectorApi.description());
         SplittableRandom rng = new SplittableRandom(5);
         for (int threads : new int[]{1, 3}) {
             for (int trial = 0; trial < 12; trial++) {
@@ -105,7 +110,7 @@ class CpuBatchNormOpTest {
                     int rm = f.put(Arena.BUFFERS, runMean), rv = f.put(Arena.BUFFERS, runVar);
                     int sm = f.alloc(Arena.ACTS, c), si = f.alloc(Arena.ACTS, c);
                     int dyo = f.put(Arena.ACTS, dy), dxo = f.put(Arena.ACTS, dxStart);
-                    BatchNormOp op = f.backend.batchNorm(n, c, s, (float) EPS, 0.1f);
+                    BatchNormOp op = new CpuBatchNormOp(f.backend.context(), n, c, s, (float) EPS, 0.1f, vectors);
                     op.forwardTrain(xo, go, bo, rm, rv, yo, sm, si);
                     op.backward(xo, dyo, go, sm, si, dxo, go, bo);
 
@@ -113,7 +118,7 @@ class CpuBatchNormOpTest {
                     NaiveBatchNorm.Grads g = NaiveBatchNorm.backward(n, c, s, x, dy, gamma, EPS);
                     double[] rmRef = runMean.clone(), rvRef = runVar.clone();
                     NaiveBatchNorm.updateRunning(t, n * s, 0.1, rmRef, rvRef);
-                    String what = "threads=" + threads + " (N,C,S)=(" + n + "," + c + "," + s + ")";
+                    String what = "vectors=" + vectors + " threads=" + threads + " (N,C,S)=(" + n + "," + c + "," + s + ")";
                     assertClose(t.y(), f.get(Arena.ACTS, yo, x.length), 2e-5, "y " + what);
                     assertClose(t.mean(), f.get(Arena.ACTS, sm, c), 1e-6, "mean " + what);
                     assertClose(rmRef, f.get(Arena.BUFFERS, rm, c), 1e-6, "running mean " + what);
