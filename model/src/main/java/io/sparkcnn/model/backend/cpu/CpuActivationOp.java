@@ -16,21 +16,12 @@ final class CpuActivationOp implements ActivationOp {
     private final Activation kind;
     private final float alpha;
     private final int count;
-    /** ReLU on {@link ElementwiseVectors}' loops. */
-    private final boolean vectors;
 
     private int x, y, dy, dx;
     private final RangeTask forwardTask = this::forwardRange;
     private final RangeTask backwardTask = this::backwardRange;
 
     CpuActivationOp(CpuContext ctx, Activation kind, float alpha, int count) {
-        this(ctx, kind, alpha, count, VectorApi.available());
-    }
-
-    /** vectors: whether ReLU runs ElementwiseVectors' loops (tests run both). */
-    CpuActivationOp(CpuContext ctx, Activation kind, float alpha, int count, boolean vectors) {
-        if (vectors && !VectorApi.available()) throw new IllegalStateException("the Vector API is not in this JVM: " + VectorApi.description());
-        this.vectors = vectors;
         if (count < 0) throw new IllegalArgumentException("activation count must be >= 0, got " + count);
         this.ctx = ctx;
         this.kind = kind;
@@ -60,9 +51,8 @@ final class CpuActivationOp implements ActivationOp {
         int xo = x, yo = y;
         switch (kind) {
             case RELU -> {
-                if (vectors) ElementwiseVectors.relu(a, xo, yo, from, to);
                 // Math.max is a branch-free intrinsic; a data-dependent branch mispredicts on half the values
-                else for (int i = from; i < to; i++) a[yo + i] = Math.max(a[xo + i], 0f);
+                for (int i = from; i < to; i++) a[yo + i] = Math.max(a[xo + i], 0f);
             }
             case LEAKY_RELU -> {
                 float s = alpha;
@@ -86,8 +76,7 @@ final class CpuActivationOp implements ActivationOp {
         int xo = x, yo = y, dyo = dy, dxo = dx;
         switch (kind) {
             case RELU -> {
-                if (vectors) ElementwiseVectors.reluBackward(a, xo, dyo, dxo, from, to);
-                else for (int i = from; i < to; i++) a[dxo + i] += select(positiveMask(a[xo + i]), a[dyo + i], 0f);
+                for (int i = from; i < to; i++) a[dxo + i] += select(positiveMask(a[xo + i]), a[dyo + i], 0f);
             }
             case LEAKY_RELU -> {
                 float s = alpha;

@@ -16,7 +16,6 @@ final class CpuTensorOps implements TensorOps {
     private static final int CHUNKS = 64;
 
     private final CpuContext ctx;
-    private final boolean vectors;
     private final double[] partials = new double[CHUNKS];
 
     // per-call arguments, read by the tasks
@@ -42,14 +41,7 @@ final class CpuTensorOps implements TensorOps {
     private final RangeTask upsampleForwardTask = this::upsampleForwardPlanes;
     private final RangeTask upsampleBackwardTask = this::upsampleBackwardPlanes;
 
-    CpuTensorOps(CpuContext ctx) { this(ctx, VectorApi.available()); }
-
-    /** vectors: whether add and accumulate run ElementwiseVectors' loops (tests run both). */
-    CpuTensorOps(CpuContext ctx, boolean vectors) {
-        if (vectors && !VectorApi.available()) throw new IllegalStateException("the Vector API is not in this JVM: " + VectorApi.description());
-        this.ctx = ctx;
-        this.vectors = vectors;
-    }
+    CpuTensorOps(CpuContext ctx) { this.ctx = ctx; }
 
     @Override
     public void fill(Arena arena, int off, int n, float value) {
@@ -131,8 +123,7 @@ final class CpuTensorOps implements TensorOps {
     private void addRange(int from, int to) {
         float[] x = ctx.array(Arena.ACTS);
         int ao = a, bo = b, yo = dst;
-        if (vectors) ElementwiseVectors.add(x, ao, bo, yo, from, to);
-        else for (int i = from; i < to; i++) x[yo + i] = x[ao + i] + x[bo + i];
+        for (int i = from; i < to; i++) x[yo + i] = x[ao + i] + x[bo + i];
     }
 
     @Override
@@ -145,8 +136,7 @@ final class CpuTensorOps implements TensorOps {
     private void accumulateRange(int from, int to) {
         float[] x = ctx.array(Arena.ACTS);
         int so = src, d = dst;
-        if (vectors) ElementwiseVectors.accumulate(x, so, d, from, to);
-        else for (int i = from; i < to; i++) x[d + i] += x[so + i];
+        for (int i = from; i < to; i++) x[d + i] += x[so + i];
     }
 
     @Override

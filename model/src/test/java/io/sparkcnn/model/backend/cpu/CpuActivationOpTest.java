@@ -6,8 +6,6 @@ import io.sparkcnn.model.backend.Arena;
 import io.sparkcnn.model.reference.FiniteDifference;
 import io.sparkcnn.model.reference.NaiveActivation;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.SplittableRandom;
 
@@ -39,13 +37,12 @@ class CpuActivationOpTest {
     }
 
     /**
-     * ReLU's edge values in both loops, inside the vector lanes and in the tail: max(-0.0, 0) is 0.0 and
-     * NaN stays NaN (Math.max); the gradient passes where x &gt; 0 and, by the bit rule, for a NaN with
-     * a clear sign bit, not for -0.0, 0 or a NaN with the sign bit set.
+     * ReLU's edge values: max(-0.0, 0) is 0.0 and NaN stays NaN (Math.max); the gradient passes where
+     * x &gt; 0 and, by the bit rule, for a NaN with a clear sign bit, not for -0.0, 0 or a NaN with the
+     * sign bit set.
      */
-    @ParameterizedTest(name = "vectors {0}")
-    @ValueSource(booleans = {true, false})
-    void reluKeepsItsRulesForSignedZeroAndNan(boolean vectors) {
+    @Test
+    void reluKeepsItsRulesForSignedZeroAndNan() {
         int count = 37;
         float negativeNan = Float.intBitsToFloat(0xFFC00000);
         float[] special = {-0f, 0f, Float.NaN, negativeNan, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE};
@@ -55,7 +52,7 @@ class CpuActivationOpTest {
             int xo = f.alloc(Arena.ACTS, count), yo = f.alloc(Arena.ACTS, count), dyo = f.put(Arena.ACTS, dy), dxo = f.alloc(Arena.ACTS, count);
             float[] acts = f.arenas.get(Arena.ACTS);
             for (int i = 0; i < count; i++) acts[xo + i] = special[i % special.length];
-            ActivationOp op = new CpuActivationOp(f.backend.context(), Activation.RELU, 0f, count, vectors);
+            ActivationOp op = f.backend.activation(Activation.RELU, 0f, count);
             op.forward(xo, yo);
             op.backward(xo, yo, dyo, dxo);
             for (int i = 0; i < count; i++) {
@@ -79,10 +76,8 @@ class CpuActivationOpTest {
         }
     }
 
-    /** vectors: ReLU on ElementwiseVectors' loops, else the scalar ones (the test JVMs have both). */
-    @ParameterizedTest(name = "vectors {0}")
-    @ValueSource(booleans = {true, false})
-    void cpuMatchesReference(boolean vectors) {
+    @Test
+    void cpuMatchesReference() {
         SplittableRandom rng = new SplittableRandom(2);
         for (Activation kind : Activation.values()) {
             for (int threads : new int[]{1, 3}) {
@@ -92,10 +87,10 @@ class CpuActivationOpTest {
                     try (CpuFixture f = new CpuFixture(threads, 4 * count + 64)) {
                         int xo = f.put(Arena.ACTS, x), yo = f.alloc(Arena.ACTS, count);
                         int dyo = f.put(Arena.ACTS, dy), dxo = f.put(Arena.ACTS, dxStart);
-                        ActivationOp op = new CpuActivationOp(f.backend.context(), kind, (float) ALPHA, count, vectors);
+                        ActivationOp op = f.backend.activation(kind, (float) ALPHA, count);
                         op.forward(xo, yo);
                         op.backward(xo, yo, dyo, dxo);
-                        String what = kind + " vectors=" + vectors + " threads=" + threads + " count=" + count;
+                        String what = kind + " threads=" + threads + " count=" + count;
                         assertClose(NaiveActivation.forward(kind, ALPHA, x), f.get(Arena.ACTS, yo, count), 1e-6, "y " + what);
                         assertClose(plus(NaiveActivation.backward(kind, ALPHA, x, dy), dxStart), f.get(Arena.ACTS, dxo, count),
                                 1e-6, "dx " + what);

@@ -7,8 +7,6 @@ import io.sparkcnn.model.reference.NaiveAddConcat;
 import io.sparkcnn.model.reference.NaiveDropout;
 import io.sparkcnn.model.reference.NaiveUpsample;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.SplittableRandom;
 
@@ -25,16 +23,14 @@ class CpuTensorOpsTest {
     /** Big enough that the thread team splits the loop. */
     private static final int BIG = 100_003;
 
-    /** vectors: add and accumulate on ElementwiseVectors' loops, else the scalar ones (the test JVMs have both). */
-    @ParameterizedTest(name = "vectors {0}")
-    @ValueSource(booleans = {true, false})
-    void elementwiseOpsOverParallelSizes(boolean vectors) {
+    @Test
+    void elementwiseOpsOverParallelSizes() {
         SplittableRandom rng = new SplittableRandom(1);
         for (int threads : new int[]{1, 3}) {
             for (int n : new int[]{1, 31, BIG}) {
                 double[] a = CpuFixture.random(rng, n, -2, 2), b = CpuFixture.random(rng, n, -2, 2);
                 try (CpuFixture f = new CpuFixture(threads, 6 * n + 64)) {
-                    TensorOps t = new CpuTensorOps(f.backend.context(), vectors);
+                    TensorOps t = f.backend.tensor();
                     int ao = f.put(Arena.ACTS, a), bo = f.put(Arena.ACTS, b), y = f.alloc(Arena.ACTS, n), c = f.alloc(Arena.ACTS, n);
                     t.add(n, ao, bo, y);
                     assertClose(NaiveAddConcat.add(a, b), f.get(Arena.ACTS, y, n), 1e-6, "add n=" + n);
