@@ -119,10 +119,10 @@ final class DnnlConv implements ConvOp {
      * A 1x1 convolution at stride 1 over planes of at least {@link #PLAIN_POINTWISE_MIN_PLANE} cells:
      * oneDNN can run its forward and backward-data as one matmul per image straight on the arenas'
      * (N,C,H,W) order, which skips the reorders of the activations both ways. Measured on AVX-512
-     * (2026-12-04, 2 threads, batch 8, ResNet-50 and MobileNet-v1's 1x1 layers): 0.77-0.92 of the
-     * blocked kernels' time from 28x28 up (64->256 at 56x56: forward 7.5 against 8.4 ms, backward-data
-     * 7.4 against 9.5), about even at 14x14 (0.92-1.02) and 1.16-1.44 at 7x7. Backward-weights stays blocked: the plain
-     * one took 1.1-1.9x as long.
+     * (2026-12-04, 2 threads, batch 8, ResNet-50 and MobileNet-v1's 1x1 layers): 0.68-0.92 of the
+     * blocked kernels' time from 28x28 up (64->256 at 56x56: forward 6.8 against 9.2 ms, backward-data
+     * 7.1 against 10.8), about even at 14x14 (0.92-1.02) and 1.16-1.44 at 7x7. Backward-weights stays
+     * blocked: the plain one took 1.1-1.9x as long.
      */
     static boolean plainPointwiseCandidate(ConvGeom g) {
         return g.id() == 1 && g.kd() == 1 && g.pd() == 0 && g.kh() == 1 && g.kw() == 1 && g.sh() == 1 && g.sw() == 1

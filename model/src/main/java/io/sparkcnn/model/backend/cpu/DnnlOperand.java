@@ -10,8 +10,10 @@ import java.nio.FloatBuffer;
  * One tensor argument of a oneDNN primitive, living in the context's {@link NativeScratch}: a
  * plain buffer in the arenas' order (what arena floats are copied into and out of) and, when the
  * primitive chose a blocked layout, a second buffer in that layout with the reorders between them.
- * The copies between the heap and the plain buffer run on the context's thread team: on one
- * thread they took a fifth of ResNet-50's convolution time (docs/benchmarks.md).
+ * The copies between the heap and the plain buffer run on the context's thread team, and an added
+ * result goes through the heap scratch a cache-sized block at a time instead of whole: with the
+ * reorders they were about half of a large 1x1 pass; over 2 cores sharing one memory bus the team
+ * measured within the noise of one thread (docs/benchmarks.md), more cores have more bandwidth.
  */
 final class DnnlOperand {
     /** Floats per thread below which a hand-off costs more than the copy. */

@@ -46,7 +46,7 @@ class CpuActivationOpTest {
         int count = 37;
         float negativeNan = Float.intBitsToFloat(0xFFC00000);
         float[] special = {-0f, 0f, Float.NaN, negativeNan, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE};
-        double[] x = new double[count], dy = new double[count];
+        double[] dy = new double[count];
         for (int i = 0; i < count; i++) dy[i] = i + 1;
         try (CpuFixture f = new CpuFixture(1, 4 * count + 64)) {
             int xo = f.alloc(Arena.ACTS, count), yo = f.alloc(Arena.ACTS, count), dyo = f.put(Arena.ACTS, dy), dxo = f.alloc(Arena.ACTS, count);
